@@ -1,0 +1,3 @@
+module github.com/redislua/redislua/codec
+
+go 1.26.0

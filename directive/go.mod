@@ -1,0 +1,3 @@
+module github.com/redislua/redislua/directive
+
+go 1.26.0
