@@ -103,11 +103,23 @@ func (t Type) IsJSON() bool { return t == List || t == Dict }
 //
 //	local name = tonumber(ARGV[index])
 func (t Type) LuaLine(name string, index int) string {
+	return string(t.AppendLuaLine(nil, name, index))
+}
+
+// AppendLuaLine appends LuaLine(name, index) to dst.
+func (t Type) AppendLuaLine(dst []byte, name string, index int) []byte {
 	info := &table[Untyped]
 	if int(t) < len(table) {
 		info = &table[t]
 	}
-	return "local " + name + " = " + info.luaPrefix + "ARGV[" + strconv.Itoa(index) + "]" + info.luaSuffix
+	dst = append(dst, "local "...)
+	dst = append(dst, name...)
+	dst = append(dst, " = "...)
+	dst = append(dst, info.luaPrefix...)
+	dst = append(dst, "ARGV["...)
+	dst = strconv.AppendInt(dst, int64(index), 10)
+	dst = append(dst, ']')
+	return append(dst, info.luaSuffix...)
 }
 
 // MarshalText writes the canonical name; Untyped is "untyped".

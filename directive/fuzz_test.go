@@ -18,6 +18,9 @@ func FuzzLex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		for _, opts := range []Options{{}, {Types: typeNames}} {
 			items, err := Lex(src, opts)
+			if len(items) != cap(items) && len(items) > 0 {
+				t.Fatalf("%d items in a slice of capacity %d", len(items), cap(items))
+			}
 			if got := strings.TrimPrefix(src, BOM); joinSrc(items) != got {
 				t.Fatalf("items do not reproduce the input:\n got %q\nwant %q", joinSrc(items), got)
 			}

@@ -43,11 +43,42 @@ type Options struct {
 // is none.
 func Lex(src string, opts Options) (items []Item, err error) {
 	l := lexer{src: src, opts: opts, line: 1}
+	l.items = make([]Item, 0, countItems(src))
 	l.run()
 	if len(l.errs) > 0 {
 		return l.items, l.errs
 	}
 	return l.items, nil
+}
+
+// countItems counts the items of src, so that Lex allocates their slice
+// once: every directive line (and a shebang) is one, and so is every run
+// of other lines.
+func countItems(src string) int {
+	src = strings.TrimPrefix(src, BOM)
+	if src == "" {
+		return 0
+	}
+	n, inText := 0, false
+	for first := true; ; first = false {
+		end := strings.IndexByte(src, '\n')
+		line := src
+		if end >= 0 {
+			line = src[:end]
+		}
+		switch {
+		case isDirectiveLine(line) || first && strings.HasPrefix(line, "#!"):
+			n++
+			inText = false
+		case !inText:
+			n++
+			inText = true
+		}
+		if end < 0 {
+			return n
+		}
+		src = src[end+1:]
+	}
 }
 
 type lexer struct {

@@ -1,0 +1,407 @@
+package resolve
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"math"
+	"strings"
+	"unsafe"
+
+	"github.com/redislua/redislua/codec"
+	"github.com/redislua/redislua/directive"
+)
+
+// builder turns a top file into a Script in three passes:
+//
+//  1. graph: read every file the top one includes, directly or not;
+//     report missing files, escapes, cycles, nesting beyond the depth
+//     limit and the directive errors of every file;
+//  2. size: compute the rendered size without rendering, in time linear
+//     in the number of files, so that an include bomb fails at once;
+//  3. render: write the Lua, number keys and arguments, build the source
+//     map; report duplicates and a second %return.
+type builder struct {
+	l     *Loader
+	top   *file
+	errs  []error
+	stack []*file
+	// recs holds what the build knows of each file it meets; a script
+	// reaches few files, so they are found by a linear scan until there
+	// are many.
+	recs  []rec
+	index map[*file]int
+	// size is the lower bound of the rendered size from checkSize, keys
+	// and args the number of parameters it met.
+	size       int64
+	keys, args int
+}
+
+// rec is what one build knows of one file.
+type rec struct {
+	f      *file
+	state  visit
+	height int   // the longest include chain below the file
+	steady int64 // see checkSize; -1 until computed
+	incs   []int // the records of the files its includes name
+	// Of the size pass and of the render pass: a once file was rendered;
+	// a non-once file was walked in full once.
+	sizeDone, renderDone bool
+	seen                 bool // listed in Script.Includes
+}
+
+type visit uint8
+
+const (
+	unvisited visit = iota
+	onStack
+	done
+)
+
+const linearRecs = 16
+
+// rec returns the index of f's record, creating it.
+func (b *builder) rec(f *file) int {
+	if b.index != nil {
+		if i, ok := b.index[f]; ok {
+			return i
+		}
+	} else {
+		for i := range b.recs {
+			if b.recs[i].f == f {
+				return i
+			}
+		}
+	}
+	b.recs = append(b.recs, rec{f: f, steady: -1})
+	i := len(b.recs) - 1
+	if b.index == nil && len(b.recs) > linearRecs {
+		b.index = make(map[*file]int, 2*len(b.recs))
+		for j := range b.recs {
+			b.index[b.recs[j].f] = j
+		}
+	}
+	if b.index != nil {
+		b.index[f] = i
+	}
+	return i
+}
+
+func (l *Loader) build(top *file) (*Script, error) {
+	b := &builder{l: l, top: top, recs: make([]rec, 0, 8)}
+	b.graph(top)
+	if len(b.errs) > 0 {
+		return nil, join(b.errs)
+	}
+	if err := b.checkSize(); err != nil {
+		return nil, err
+	}
+	return b.render()
+}
+
+func (b *builder) chain(last string) []string {
+	names := make([]string, 0, len(b.stack)+1)
+	for _, f := range b.stack {
+		names = append(names, f.name)
+	}
+	if last != "" {
+		names = append(names, last)
+	}
+	return names
+}
+
+// graph visits f and what it includes, depth first.
+func (b *builder) graph(f *file) {
+	fi := b.rec(f)
+	b.recs[fi].state = onStack
+	b.stack = append(b.stack, f)
+	b.errs = append(b.errs, f.errs...)
+	h := 0
+	incs := make([]int, 0, len(f.incs))
+	defer func() { b.recs[fi].incs = incs }()
+	for _, inc := range f.incs {
+		if inc.err != nil {
+			b.errs = append(b.errs, inc.err)
+			continue
+		}
+		g, err := b.l.file(inc.target)
+		if err != nil {
+			b.errs = append(b.errs, b.includeError(f, inc, err))
+			continue
+		}
+		gi := b.rec(g)
+		incs = append(incs, gi)
+		at := f.pos(f.items[inc.item].Pos)
+		switch b.recs[gi].state {
+		case onStack:
+			var cycle []string
+			for i, s := range b.stack {
+				if s == g {
+					cycle = b.chain(g.name)[i:]
+					break
+				}
+			}
+			b.errs = append(b.errs, &CycleError{Position: at, Cycle: cycle})
+			continue
+		case unvisited:
+			if len(b.stack) > b.l.maxDepth {
+				b.errs = append(b.errs, &LimitError{Position: at, Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(len(b.stack)), Chain: b.chain(g.name)})
+				continue
+			}
+			b.graph(g)
+		}
+		r := &b.recs[gi]
+		if depth := len(b.stack) + r.height; r.state == done && depth > b.l.maxDepth {
+			b.errs = append(b.errs, &LimitError{Position: at, Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(depth), Chain: b.chain(g.name)})
+			continue
+		}
+		h = max(h, r.height+1)
+	}
+	b.stack = b.stack[:len(b.stack)-1]
+	b.recs[fi].state = done
+	b.recs[fi].height = h
+}
+
+// includeError positions the error of reading an included file at the
+// %include line.
+func (b *builder) includeError(f *file, inc include, err error) error {
+	it := &f.items[inc.item]
+	at := f.pos(it.Pos)
+	var esc *EscapeError
+	var re *ReadError
+	switch {
+	case errors.As(err, new(*NotFoundError)):
+		return &NotFoundError{Position: at, Name: inc.target, Chain: b.chain("")}
+	case errors.As(err, &esc):
+		return &EscapeError{Position: at, Name: it.Name.Text}
+	case errors.As(err, &re):
+		return &ReadError{Position: at, Name: inc.target, Err: re.Err}
+	}
+	return err
+}
+
+// add adds sizes, saturating instead of overflowing.
+func add(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
+// checkSize computes (a lower bound of) the rendered size of the top
+// script and refuses it when beyond the limit.
+//
+// Rendering the tree to measure it would take time exponential in its
+// depth for a file that includes the next one twice at every level. The
+// walk below is linear instead: it renders %pragma once files once, like
+// the renderer, and a non-once file in full only the first time. Once a
+// file has been walked, every once-file it reaches has been rendered (the
+// graph has no cycle), so each later rendering of it has the same size,
+// steady(f): its own lines plus the steady sizes of its non-once includes.
+func (b *builder) checkSize() error {
+	b.recs[b.rec(b.top)].sizeDone = true
+	var crossed *Position
+	var walk func(fi int) int64
+	walk = func(fi int) int64 {
+		f := b.recs[fi].f
+		total := f.ownSize
+		b.keys += f.ownKeys
+		b.args += f.ownArgs
+		for k, gi := range b.recs[fi].incs {
+			inc := f.incs[k]
+			g := b.recs[gi].f
+			var s int64
+			switch {
+			case g.once && b.recs[gi].sizeDone:
+				continue
+			case !g.once && b.recs[gi].sizeDone:
+				s = b.steadySize(gi)
+			default:
+				b.recs[gi].sizeDone = true
+				s = walk(gi)
+			}
+			total = add(total, s)
+			if total > b.l.maxSize && crossed == nil {
+				p := f.pos(f.items[inc.item].Pos)
+				crossed = &p
+			}
+		}
+		return total
+	}
+	b.size = walk(b.rec(b.top)) - 1 // the last line has no line break
+	if b.size > b.l.maxSize {
+		p := Position{File: b.top.path}
+		if crossed != nil {
+			p = *crossed
+		}
+		return &LimitError{Position: p, Limit: "size", Max: b.l.maxSize, Value: b.size}
+	}
+	return nil
+}
+
+func (b *builder) steadySize(fi int) int64 {
+	if s := b.recs[fi].steady; s >= 0 {
+		return s
+	}
+	total := b.recs[fi].f.ownSize
+	for _, gi := range b.recs[fi].incs {
+		if !b.recs[gi].f.once {
+			total = add(total, b.steadySize(gi))
+		}
+	}
+	b.recs[fi].steady = total
+	return total
+}
+
+// renderer writes the Lua of one script.
+type renderer struct {
+	b      *builder
+	buf    []byte
+	s      *Script
+	retPos *Position
+	errs   []error
+	tooBig bool // the size limit is reached: stop rendering
+}
+
+func (b *builder) render() (*Script, error) {
+	r := &renderer{
+		b:   b,
+		buf: make([]byte, 0, b.size+b.size/8+16),
+		s: &Script{
+			name:     b.top.name,
+			keys:     make([]Param, 0, b.keys),
+			args:     make([]Param, 0, b.args),
+			includes: make([]string, 0, len(b.recs)-1),
+			regions:  make([]region, 0, 2*len(b.recs)+1),
+		},
+	}
+	b.recs[b.rec(b.top)].renderDone = true
+	r.s.nodes = append(make([]node, 0, len(b.recs)), node{parent: -1, file: b.top})
+	r.file(b.rec(b.top), 0)
+	r.overLimit(b.top, r.s.lines)
+	if len(r.errs) > 0 {
+		return nil, join(r.errs)
+	}
+	s := r.s
+	sum := sha1.Sum(r.buf)
+	s.sha1 = hex.EncodeToString(sum[:])
+	if len(r.buf) > 0 {
+		// r.buf is never written again: the script shares its bytes.
+		s.source = unsafe.String(&r.buf[0], len(r.buf))
+	}
+	return s, nil
+}
+
+// line starts rendered line number s.lines+1, which is line of node n;
+// the caller appends its text to r.buf.
+func (r *renderer) line(n, line int) {
+	s := r.s
+	if s.lines > 0 {
+		r.buf = append(r.buf, '\n')
+	}
+	s.lines++
+	if k := len(s.regions); k == 0 || s.regions[k-1].node != n || s.regions[k-1].line+(s.lines-s.regions[k-1].start) != line {
+		s.regions = append(s.regions, region{start: s.lines, node: n, line: line})
+	}
+}
+
+// overLimit reports whether the rendering has grown beyond the size
+// limit, reporting it once. (checkSize makes this rare: it can only
+// underestimate the digits of KEYS and ARGV indices.)
+func (r *renderer) overLimit(f *file, line int) bool {
+	if r.tooBig || int64(len(r.buf)) <= r.b.l.maxSize {
+		return r.tooBig
+	}
+	r.tooBig = true
+	r.errs = append(r.errs, &LimitError{Position: f.pos(directive.Pos{Line: line}), Limit: "size", Max: r.b.l.maxSize, Value: int64(len(r.buf))})
+	return true
+}
+
+// file renders the file of record fi as node n.
+func (r *renderer) file(fi, n int) {
+	f := r.b.recs[fi].f
+	incs := r.b.recs[fi].incs
+	for i := range f.items {
+		it := &f.items[i]
+		line := it.Pos.Line
+		if r.overLimit(f, line) {
+			return
+		}
+		switch it.Kind {
+		case directive.Text:
+			src := it.Src
+			for ; line <= f.lines; line++ {
+				j := strings.IndexByte(src, '\n')
+				r.line(n, line)
+				if j < 0 {
+					r.buf = append(r.buf, src...)
+					break
+				}
+				r.buf = append(r.buf, src[:j]...)
+				src = src[j+1:]
+			}
+		case directive.Shebang:
+			if f != r.b.top {
+				r.errs = append(r.errs, &SyntaxError{Position: f.pos(it.Pos), Msg: "a #! line is allowed only as the first line of the top script"})
+			}
+			r.line(n, line)
+			r.buf = append(r.buf, it.Src...)
+		case directive.Key:
+			idx := len(r.s.keys) + 1
+			r.param(f, it, Param{Name: it.Name.Text, Kind: KeyParam, Index: idx})
+			r.line(n, line)
+			r.buf = appendKeyLine(r.buf, it.Name.Text, idx)
+		case directive.Arg:
+			t, _ := codec.ParseType(it.Type.Text)
+			idx := len(r.s.args) + 1
+			r.param(f, it, Param{Name: it.Name.Text, Kind: ArgParam, Type: t, Index: idx})
+			r.line(n, line)
+			r.buf = t.AppendLuaLine(r.buf, it.Name.Text, idx)
+		case directive.Return:
+			if n == 0 {
+				p := f.pos(it.Pos)
+				if r.retPos != nil {
+					r.errs = append(r.errs, &ReturnError{Position: p, First: *r.retPos})
+				} else {
+					r.retPos = &p
+					r.s.ret, _ = codec.ParseType(it.Type.Text)
+				}
+			}
+			r.line(n, line)
+			r.buf = appendCommentLine(r.buf, it.Src)
+		case directive.Pragma:
+			r.line(n, line)
+			r.buf = appendCommentLine(r.buf, it.Src)
+		case directive.Include:
+			gi := incs[0]
+			incs = incs[1:]
+			g := &r.b.recs[gi]
+			switch {
+			case g.f.once && g.renderDone:
+				continue
+			case !g.f.once && g.renderDone && r.b.steadySize(gi) == 0:
+				continue // renders to nothing, however often it is included
+			}
+			g.renderDone = true
+			if !g.seen {
+				g.seen = true
+				r.s.includes = append(r.s.includes, g.f.name)
+			}
+			r.s.nodes = append(r.s.nodes, node{parent: n, file: g.f, at: line})
+			r.file(gi, len(r.s.nodes)-1)
+		}
+	}
+}
+
+func (r *renderer) param(f *file, it *directive.Item, p Param) {
+	p.Pos = f.pos(it.Name.Pos)
+	if first, dup := r.s.Param(p.Name); dup {
+		r.errs = append(r.errs, &DuplicateError{Position: p.Pos, Name: p.Name, First: first.Pos})
+		return
+	}
+	if p.Kind == KeyParam {
+		r.s.keys = append(r.s.keys, p)
+	} else {
+		r.s.args = append(r.s.args, p)
+	}
+}

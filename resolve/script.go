@@ -1,0 +1,191 @@
+package resolve
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/redislua/redislua/codec"
+	"github.com/redislua/redislua/directive"
+)
+
+// ParamKind says whether a parameter is a key or an argument.
+type ParamKind uint8
+
+// The parameter kinds.
+const (
+	KeyParam ParamKind = iota // %key: an entry of KEYS
+	ArgParam                  // %arg: an entry of ARGV
+)
+
+func (k ParamKind) String() string {
+	if k == KeyParam {
+		return "key"
+	}
+	return "arg"
+}
+
+// Param is a key or an argument of a script.
+type Param struct {
+	Name  string
+	Kind  ParamKind
+	Type  codec.Type // keys are Untyped: they are sent as strings
+	Index int        // position in KEYS or ARGV, from 1
+	Pos   Position   // where it is declared
+}
+
+// Frame is one step of the chain that leads to a rendered line: a script,
+// a line of it and that line's text (without a final CR). The first frame
+// is the top script, at the %include that leads on; the last holds the
+// line itself.
+type Frame struct {
+	Script string
+	Line   int
+	Text   string
+}
+
+// Script is a loaded, rendered script. It is immutable and safe to share;
+// slices it returns must not be modified.
+type Script struct {
+	name     string
+	keys     []Param
+	args     []Param
+	ret      codec.Type
+	source   string
+	sha1     string
+	includes []string
+	nodes    []node
+	regions  []region
+	lines    int
+}
+
+// node is one rendering of one file: the top script (nodes[0]), or a
+// file at one %include of its parent.
+type node struct {
+	parent int // index in Script.nodes, -1 for the top script
+	file   *file
+	at     int // the line of the %include in the parent's file
+}
+
+// region is a run of rendered lines that are consecutive lines of one
+// rendering of one file.
+type region struct {
+	start int // first rendered line, from 1
+	node  int // index in Script.nodes
+	line  int // the line of the node's file that start is
+}
+
+// Name is the script's name: its path under the root without ".lua".
+func (s *Script) Name() string { return s.name }
+
+// Keys are the %key parameters in KEYS order.
+func (s *Script) Keys() []Param { return s.keys }
+
+// Args are the %arg parameters in ARGV order.
+func (s *Script) Args() []Param { return s.args }
+
+// Return is the %return type of the top script, Untyped without one.
+func (s *Script) Return() codec.Type { return s.ret }
+
+// Source is the rendered Lua that Redis runs.
+func (s *Script) Source() string { return s.source }
+
+// SHA1 is the hex SHA1 of Source, the name EVALSHA knows it by.
+func (s *Script) SHA1() string { return s.sha1 }
+
+// Includes are the names of the scripts it includes, directly or not, in
+// the order they are first rendered, each once.
+func (s *Script) Includes() []string { return s.includes }
+
+// Lines is the number of rendered lines.
+func (s *Script) Lines() int { return s.lines }
+
+// Param returns the key or argument called name.
+func (s *Script) Param(name string) (Param, bool) {
+	for _, p := range s.keys {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	for _, p := range s.args {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// Suggest returns the parameter name closest to a misspelt one, or "".
+func (s *Script) Suggest(name string) string {
+	names := make([]string, 0, len(s.keys)+len(s.args))
+	for _, p := range s.keys {
+		names = append(names, p.Name)
+	}
+	for _, p := range s.args {
+		names = append(names, p.Name)
+	}
+	return directive.Suggest(name, names)
+}
+
+// Frames returns the chain of (script, line, text) that rendered line n
+// (from 1) comes from, top script first. It is exact also when a file is
+// included more than once. ok is false when there is no such line.
+// (get_scripts_for_line in the Python library.)
+func (s *Script) Frames(n int) (frames []Frame, ok bool) {
+	if n < 1 || n > s.lines {
+		return nil, false
+	}
+	i := sort.Search(len(s.regions), func(i int) bool { return s.regions[i].start > n }) - 1
+	r := s.regions[i]
+	line := r.line + n - r.start
+	for i := r.node; i >= 0; i = s.nodes[i].parent {
+		nd := &s.nodes[i]
+		frames = append(frames, Frame{Script: nd.file.name, Line: line, Text: nd.file.line(line)})
+		line = nd.at
+	}
+	for i, j := 0, len(frames)-1; i < j; i, j = i+1, j-1 {
+		frames[i], frames[j] = frames[j], frames[i]
+	}
+	return frames, true
+}
+
+// LineInfo is where a rendered line comes from.
+type LineInfo struct {
+	Script string  // the file that holds it
+	Line   int     // its line in that file
+	Text   string  // its source text there
+	Frames []Frame // the include chain, top script first
+}
+
+// LineInfo says where rendered line n comes from (get_line_info in the
+// Python library).
+func (s *Script) LineInfo(n int) (LineInfo, bool) {
+	frames, ok := s.Frames(n)
+	if !ok {
+		return LineInfo{}, false
+	}
+	last := frames[len(frames)-1]
+	return LineInfo{Script: last.Script, Line: last.Line, Text: last.Text, Frames: frames}, true
+}
+
+// RealLine returns the source text that rendered line n comes from: the
+// line as written, directive included (get_real_line_content in the
+// Python library).
+func (s *Script) RealLine(n int) (string, bool) {
+	info, ok := s.LineInfo(n)
+	return info.Text, ok
+}
+
+// RenderedLine returns rendered line n (from 1).
+func (s *Script) RenderedLine(n int) (string, bool) {
+	if n < 1 || n > s.lines {
+		return "", false
+	}
+	src := s.source
+	for i := 1; i < n; i++ {
+		src = src[strings.IndexByte(src, '\n')+1:]
+	}
+	if j := strings.IndexByte(src, '\n'); j >= 0 {
+		src = src[:j]
+	}
+	return src, true
+}
