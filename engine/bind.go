@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/redislua/redislua/codec"
+	"github.com/redislua/redislua/resolve"
+)
+
+// Values are the named values of a call: a map[string]any (or any map
+// with string keys), a struct or a pointer to one, or nil for a script
+// without parameters. A struct field binds to the parameter of its
+// `redislua:"name"` tag, or else of its name compared without case and
+// underscores (MemberCount binds member_count); `redislua:"-"` skips a
+// field. Every other exported field must bind to a parameter.
+type Values = any
+
+// bind writes the encoded keys, then the encoded arguments, of a call to
+// dst, which has room for them. Unknown, missing and wrongly typed names
+// are reported together.
+func bind(s *resolve.Script, values any, dst []any) error {
+	keys, args := s.Keys(), s.Args()
+	var e *ArgsError
+	fail := func() *ArgsError {
+		if e == nil {
+			e = &ArgsError{Script: s.Name()}
+		}
+		return e
+	}
+	put := func(i int, p resolve.Param, v any, ok bool) {
+		if !ok {
+			fail().Missing = append(fail().Missing, p.Name)
+			return
+		}
+		t := p.Type
+		if p.Kind == resolve.KeyParam {
+			t = codec.String
+		}
+		enc, err := codec.Encode(p.Name, t, v)
+		if err != nil {
+			fail().Invalid = append(fail().Invalid, err)
+			return
+		}
+		dst[i] = enc
+	}
+	switch m := values.(type) {
+	case map[string]any:
+		found := 0
+		for i, p := range keys {
+			v, ok := m[p.Name]
+			found += b2i(ok)
+			put(i, p, v, ok)
+		}
+		for i, p := range args {
+			v, ok := m[p.Name]
+			found += b2i(ok)
+			put(len(keys)+i, p, v, ok)
+		}
+		if found != len(m) {
+			for name := range m {
+				if _, ok := s.Param(name); !ok {
+					fail().Unknown = append(fail().Unknown, name)
+				}
+			}
+		}
+	case nil:
+		for i, p := range keys {
+			put(i, p, nil, false)
+		}
+		for i, p := range args {
+			put(len(keys)+i, p, nil, false)
+		}
+	default:
+		get, names, err := accessor(s, values)
+		if err != nil {
+			return err
+		}
+		for i, p := range keys {
+			v, ok := get(p.Name)
+			put(i, p, v, ok)
+		}
+		for i, p := range args {
+			v, ok := get(p.Name)
+			put(len(keys)+i, p, v, ok)
+		}
+		for _, name := range names {
+			if _, ok := s.Param(name); !ok {
+				fail().Unknown = append(fail().Unknown, name)
+			}
+		}
+	}
+	if e == nil {
+		return nil
+	}
+	slices.Sort(e.Unknown)
+	for _, n := range e.Unknown {
+		e.Hints = append(e.Hints, s.Suggest(n))
+	}
+	return e
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// accessor reads the named values of a map with string keys or of a
+// struct: a getter by parameter name, and the names it holds.
+func accessor(s *resolve.Script, values any) (get func(string) (any, bool), names []string, err error) {
+	rv := reflect.ValueOf(values)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	switch {
+	case rv.Kind() == reflect.Map && rv.Type().Key().Kind() == reflect.String:
+		kt := rv.Type().Key()
+		for it := rv.MapRange(); it.Next(); {
+			names = append(names, it.Key().String())
+		}
+		return func(name string) (any, bool) {
+			v := rv.MapIndex(reflect.ValueOf(name).Convert(kt))
+			if !v.IsValid() {
+				return nil, false
+			}
+			return v.Interface(), true
+		}, names, nil
+	case rv.Kind() == reflect.Struct:
+		fields := structFields(rv.Type())
+		bound := map[string]int{}
+		for i, f := range fields {
+			name := f.name
+			if !f.tagged {
+				name = matchParam(s, f.name)
+			}
+			bound[name] = i
+			names = append(names, name)
+		}
+		return func(name string) (any, bool) {
+			i, ok := bound[name]
+			if !ok {
+				return nil, false
+			}
+			return rv.FieldByIndex(fields[i].index).Interface(), true
+		}, names, nil
+	}
+	return nil, nil, &ArgsError{Script: s.Name(), Invalid: []error{
+		&codecError{"values must be a map with string keys or a struct, not " + rv.Type().String()},
+	}}
+}
+
+type codecError struct{ msg string }
+
+func (e *codecError) Error() string { return e.msg }
+
+// matchParam returns the parameter name a field name binds to: the same
+// name, or one that differs only in case and underscores; else the field
+// name (which is then unknown).
+func matchParam(s *resolve.Script, field string) string {
+	if _, ok := s.Param(field); ok {
+		return field
+	}
+	norm := normalize(field)
+	for _, ps := range [][]resolve.Param{s.Keys(), s.Args()} {
+		for _, p := range ps {
+			if normalize(p.Name) == norm {
+				return p.Name
+			}
+		}
+	}
+	return field
+}
+
+func normalize(s string) string {
+	return strings.ToLower(strings.ReplaceAll(s, "_", ""))
+}
+
+type structField struct {
+	name   string
+	tagged bool
+	index  []int
+}
+
+var structCache sync.Map // reflect.Type → []structField
+
+func structFields(t reflect.Type) []structField {
+	if f, ok := structCache.Load(t); ok {
+		return f.([]structField)
+	}
+	var fields []structField
+	for _, sf := range reflect.VisibleFields(t) {
+		if !sf.IsExported() || sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+			continue
+		}
+		tag := sf.Tag.Get("redislua")
+		if tag == "-" {
+			continue
+		}
+		fields = append(fields, structField{name: cmpOr(tag, sf.Name), tagged: tag != "", index: sf.Index})
+	}
+	structCache.Store(t, fields)
+	return fields
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

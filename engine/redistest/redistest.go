@@ -1,0 +1,270 @@
+// Package redistest gives tests a Redis: a real redis-server started on a
+// free loopback port when one is installed, or else the embedded
+// miniredis; a throw-away Redis Cluster of three real masters; a fault
+// proxy that cuts connections at chosen moments; and assertions for
+// script errors.
+//
+// Set REDISLUA_REQUIRE_REDIS=1 (CI does) to make a missing redis-server
+// a test failure instead of a fallback or a skip.
+package redistest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+// EnvRequire is the environment variable that makes a real redis-server
+// mandatory.
+const EnvRequire = "REDISLUA_REQUIRE_REDIS"
+
+// Required reports whether a real redis-server is mandatory.
+func Required() bool {
+	v := os.Getenv(EnvRequire)
+	return v != "" && v != "0" && v != "false"
+}
+
+// Server is a Redis for one test.
+type Server struct {
+	Addr string // host:port on 127.0.0.1
+	// Real is true for a real redis-server, false for miniredis.
+	Real bool
+	// Mini is the embedded server when Real is false.
+	Mini *miniredis.Miniredis
+}
+
+// URL is the server's redis:// URL.
+func (s *Server) URL() string { return "redis://" + s.Addr + "/0" }
+
+// Client returns a new client of the server, closed when the test ends.
+func (s *Server) Client(t testing.TB) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// New returns a real redis-server when the binary is installed, else the
+// embedded miniredis (a failure when a real server is required).
+func New(t testing.TB) *Server {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err == nil {
+		return Real(t)
+	}
+	if Required() {
+		t.Fatalf("redis-server is not installed and %s is set", EnvRequire)
+	}
+	return Embedded(t)
+}
+
+// Embedded returns a new miniredis server.
+func Embedded(t testing.TB) *Server {
+	t.Helper()
+	m := miniredis.NewMiniRedis()
+	if err := m.StartAddr("127.0.0.1:0"); err != nil {
+		t.Fatalf("miniredis: %v", err)
+	}
+	t.Cleanup(m.Close)
+	return &Server{Addr: m.Addr(), Mini: m}
+}
+
+// Real returns a real redis-server on a free loopback port, in its own
+// temporary directory, without persistence, killed when the test ends.
+// Without the binary the test is skipped, or fails when a real server is
+// required.
+func Real(t testing.TB) *Server {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if Required() {
+			t.Fatalf("redis-server is not installed and %s is set", EnvRequire)
+		}
+		t.Skip("redis-server is not installed")
+	}
+	port := freePort(t, 0)
+	startServer(t, bin, port, t.TempDir())
+	return &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Real: true}
+}
+
+// freePort returns a loopback TCP port that was free a moment ago; with
+// offset > 0, port+offset was free too (a cluster bus port).
+func freePort(t testing.TB, offset int) int {
+	t.Helper()
+	for range 100 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("free port: %v", err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		if offset == 0 || port+offset > 65535 {
+			l.Close()
+			if offset == 0 {
+				return port
+			}
+			continue
+		}
+		l2, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port+offset))
+		l.Close()
+		if err == nil {
+			l2.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port pair found")
+	return 0
+}
+
+func startServer(t testing.TB, bin string, port int, dir string, extra ...string) {
+	t.Helper()
+	args := append([]string{
+		"--port", strconv.Itoa(port),
+		"--bind", "127.0.0.1",
+		"--save", "",
+		"--appendonly", "no",
+		"--dir", dir,
+		"--daemonize", "no",
+		"--protected-mode", "no",
+		"--logfile", "redis.log",
+	}, extra...)
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start redis-server: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+	})
+	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + strconv.Itoa(port), MaxRetries: -1, DialTimeout: time.Second})
+	defer c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := c.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return
+		}
+		select {
+		case <-done:
+			log, _ := os.ReadFile(dir + "/redis.log")
+			t.Fatalf("redis-server on port %d exited: %s", port, log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-server on port %d not ready after 10s: %v", port, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Cluster is a throw-away Redis Cluster of three real masters.
+type Cluster struct {
+	Addrs []string
+}
+
+// Client returns a new cluster client, closed when the test ends.
+func (c *Cluster) Client(t testing.TB) *redis.ClusterClient {
+	t.Helper()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs})
+	t.Cleanup(func() { cc.Close() })
+	return cc
+}
+
+// NewCluster starts three real redis-server masters on loopback with the
+// slots split among them, and waits (at most 30s) until the cluster is
+// ready. Without the binary the test is skipped, or fails when a real
+// server is required.
+func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if Required() {
+			t.Fatalf("redis-server is not installed and %s is set", EnvRequire)
+		}
+		t.Skip("redis-server is not installed")
+	}
+	var addrs []string
+	var clients []*redis.Client
+	for range 3 {
+		port := freePort(t, 10000)
+		startServer(t, bin, port, t.TempDir(), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000")
+		addr := "127.0.0.1:" + strconv.Itoa(port)
+		addrs = append(addrs, addr)
+		c := redis.NewClient(&redis.Options{Addr: addr})
+		t.Cleanup(func() { c.Close() })
+		clients = append(clients, c)
+	}
+	ctx := context.Background()
+	ranges := [][2]int{{0, 5460}, {5461, 10922}, {10923, 16383}}
+	for i, c := range clients {
+		if err := c.Do(ctx, "cluster", "addslotsrange", ranges[i][0], ranges[i][1]).Err(); err != nil {
+			t.Fatalf("CLUSTER ADDSLOTSRANGE on %s: %v", addrs[i], err)
+		}
+		if i > 0 {
+			host, port, _ := net.SplitHostPort(addrs[i])
+			if err := clients[0].ClusterMeet(ctx, host, port).Err(); err != nil {
+				t.Fatalf("CLUSTER MEET %s: %v", addrs[i], err)
+			}
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ready := true
+		for _, c := range clients {
+			info, err := c.ClusterInfo(ctx).Result()
+			slots, err2 := c.ClusterSlots(ctx).Result()
+			if err != nil || err2 != nil || !strings.Contains(info, "cluster_state:ok") || !strings.Contains(info, "cluster_known_nodes:3") || len(slots) != 3 {
+				ready = false
+				break
+			}
+		}
+		if ready {
+			return &Cluster{Addrs: addrs}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("redis cluster not ready after 30s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// ScriptError is what the assertions need of an engine.ScriptError (this
+// package does not import the engine).
+type ScriptError interface {
+	error
+	Where() (file string, line int)
+}
+
+// AssertScriptError fails the test unless err is (or wraps) a script
+// error raised at file:line, the real file and line ("keys.lua", 8).
+func AssertScriptError(t testing.TB, err error, file string, line int) {
+	t.Helper()
+	var se ScriptError
+	if !errors.As(err, &se) {
+		t.Fatalf("error = %v (%T), want a script error at %s:%d", err, err, file, line)
+	}
+	if f, l := se.Where(); f != file || l != line {
+		t.Fatalf("script error at %s:%d, want %s:%d: %v", f, l, file, line, err)
+	}
+}
+
+// Describe names a server for test output.
+func (s *Server) Describe() string {
+	if s.Real {
+		return fmt.Sprintf("redis-server at %s", s.Addr)
+	}
+	return fmt.Sprintf("miniredis at %s", s.Addr)
+}
