@@ -77,8 +77,8 @@ type Call struct {
 	marker marker
 	script *resolve.Script
 	prep   *prepared
-	err    error   // an error found before sending
-	buf    [8]any  // the command's arguments when they are few
+	err    error  // an error found before sending
+	buf    [8]any // the command's arguments when they are few
 	once   sync.Once
 	val    any
 	valErr error
