@@ -44,17 +44,12 @@ type prepared struct {
 	sha, body []byte
 }
 
-var hooked sync.Map // redis.UniversalClient → *Engine
-
-// New returns the engine of client. It adds a hook to the client (once
-// per client) that keeps NOSCRIPT out of its pipelines and transactions;
-// the hook touches only the engine's own calls.
+// New returns an engine of client. It adds a hook to the client that
+// keeps NOSCRIPT out of its pipelines and transactions; the hook touches
+// only this engine's own calls. Make one engine per client and share it.
 func New(client redis.UniversalClient) *Engine {
 	e := &Engine{client: client}
 	_, e.cluster = client.(*redis.ClusterClient)
-	if first, loaded := hooked.LoadOrStore(client, e); loaded {
-		return first.(*Engine)
-	}
 	client.AddHook(pipelineHook{e})
 	return e
 }
@@ -89,6 +84,7 @@ type Call struct {
 // request: the second time, after a reply was lost, it refuses, so that
 // nothing is sent and go-redis stops retrying.
 type marker struct {
+	engine  *Engine
 	call    *Call
 	payload []byte
 	sent    atomic.Bool // the request was written at least once
@@ -118,7 +114,7 @@ func (m *marker) String() string { return string(m.call.prep.sha) }
 // newCall binds the values of a call and prepares its command.
 func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Call {
 	c := &Call{script: s, prep: e.prepare(s)}
-	c.marker = marker{call: c, payload: c.prep.sha}
+	c.marker = marker{engine: e, call: c, payload: c.prep.sha}
 	nk, na := len(s.Keys()), len(s.Args())
 	args := c.buf[:0]
 	if n := 3 + nk + na; n > len(c.buf) {
@@ -169,11 +165,21 @@ func keyText(k any) string {
 }
 
 // toEval turns the call into EVAL with the body, after NOSCRIPT proved
-// that it did not run.
+// that it did not run: the EVAL is a first send. The NOSCRIPT reply can
+// no longer justify a resend.
 func (c *Call) toEval() {
 	args := c.cmd.Args()
 	args[0] = "eval"
 	c.marker.payload = c.prep.body
+	c.marker.consumed = c.cmd.Err()
+	c.marker.sent.Store(false)
+}
+
+// noScript reports whether the call is an EVALSHA that the server refused
+// with NOSCRIPT.
+func (c *Call) noScript() bool {
+	args := c.cmd.Args()
+	return args[0] == "evalsha" && isNoScript(c.cmd.Err())
 }
 
 // Run runs script s with the named values on the engine's client and
@@ -183,8 +189,8 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 	if c.err != nil {
 		return c
 	}
-	err := e.client.Process(ctx, &c.cmd)
-	if isNoScript(err) {
+	_ = e.client.Process(ctx, &c.cmd)
+	if c.noScript() {
 		c.toEval()
 		_ = e.client.Process(ctx, &c.cmd)
 	}
@@ -213,9 +219,22 @@ func (c *Call) Script() *resolve.Script { return c.script }
 // *CallError for a connection problem, a *DecodeError for a reply that
 // does not fit, or a redis.Error from the script's redis.error_reply.
 func (c *Call) Result() (any, error) {
+	if c.pending() {
+		// Not memoized: a queued call gets its reply later.
+		return c.reply()
+	}
 	c.once.Do(c.decode)
 	return c.val, c.valErr
 }
+
+// pending reports whether the call has neither a reply nor an error yet:
+// queued and not executed, or dropped by go-redis without a word.
+func (c *Call) pending() bool {
+	return c.err == nil && c.cmd.Err() == nil && c.cmd.Val() == nil
+}
+
+// errNoReply is the error of a call that has no reply.
+var errNoReply = errors.New("no reply: the call was not executed (is the pipeline's Exec done?)")
 
 // Val returns the decoded reply, nil on error.
 func (c *Call) Val() any {
@@ -278,6 +297,11 @@ func (c *Call) reply() (any, error) {
 	}
 	err := c.cmd.Err()
 	switch {
+	case err == nil && c.cmd.Val() == nil:
+		if c.marker.sent.Load() {
+			return nil, &CallError{Script: c.script.Name(), Outcome: ErrOutcomeUnknown, Err: errNoReply}
+		}
+		return nil, &CallError{Script: c.script.Name(), Outcome: ErrNotExecuted, Err: errNoReply}
 	case err == nil:
 		return c.cmd.Val(), nil
 	case errors.Is(err, redis.Nil):
@@ -314,8 +338,8 @@ func (c *Call) decode() {
 	c.val = v
 }
 
-// callOf returns the engine call a queued command belongs to, or nil.
-func callOf(cmd redis.Cmder) *Call {
+// callOf returns the call of engine e that a queued command is, or nil.
+func (e *Engine) callOf(cmd redis.Cmder) *Call {
 	rc, ok := cmd.(*redis.Cmd)
 	if !ok {
 		return nil
@@ -324,7 +348,7 @@ func callOf(cmd redis.Cmder) *Call {
 	if len(args) < 2 {
 		return nil
 	}
-	if m, ok := args[1].(*marker); ok && &m.call.cmd == rc {
+	if m, ok := args[1].(*marker); ok && m.engine == e && &m.call.cmd == rc {
 		return m.call
 	}
 	return nil
@@ -341,7 +365,7 @@ func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 	return func(ctx context.Context, cmds []redis.Cmder) error {
 		var calls []*Call
 		for _, cmd := range cmds {
-			if c := callOf(cmd); c != nil {
+			if c := h.e.callOf(cmd); c != nil {
 				calls = append(calls, c)
 			}
 		}
@@ -349,12 +373,15 @@ func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 			return next(ctx, cmds)
 		}
 		if len(cmds) > 1 && cmds[0].Name() == "multi" {
-			return h.transaction(ctx, next, cmds, calls)
+			err := h.transaction(ctx, next, cmds, calls)
+			settle(calls, err)
+			return err
 		}
 		err := next(ctx, cmds)
+		settle(calls, err)
 		var again []*Call
 		for _, c := range calls {
-			if isNoScript(c.cmd.Err()) {
+			if c.noScript() {
 				again = append(again, c)
 			}
 		}
@@ -367,13 +394,34 @@ func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 			c.toEval()
 			_ = p.Process(ctx, &c.cmd)
 		}
-		_, _ = p.Exec(ctx)
+		_, execErr := p.Exec(ctx)
+		settle(again, execErr)
+		for _, c := range again {
+			if c.cmd.Err() == c.marker.consumed {
+				// The EVAL did not leave: its NOSCRIPT is stale.
+				c.cmd.SetErr(execErr)
+			}
+		}
 		for _, cmd := range cmds {
 			if err := cmd.Err(); err != nil {
 				return err
 			}
 		}
 		return nil
+	}
+}
+
+// settle gives the pipeline's error to calls that go-redis left without
+// a reply or an error (it gives up retrying a pipeline whose connection
+// cannot be made without marking its commands).
+func settle(calls []*Call, err error) {
+	if err == nil {
+		return
+	}
+	for _, c := range calls {
+		if c.pending() {
+			c.cmd.SetErr(err)
+		}
 	}
 }
 

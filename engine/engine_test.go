@@ -415,3 +415,32 @@ func TestDecodeError(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+func TestResultBeforeExec(t *testing.T) {
+	srv := redistest.New(t)
+	c := srv.Client(t)
+	e := engine.New(c)
+	ctx := context.Background()
+	p := c.Pipeline()
+	call := e.Queue(ctx, p, load(t, "incr"), map[string]any{"counter": "later"})
+	if _, err := call.Result(); !errors.Is(err, engine.ErrNotExecuted) {
+		t.Errorf("before Exec: %v", err)
+	}
+	p.Exec(ctx)
+	if n, err := call.Int64(); err != nil || n != 1 {
+		t.Errorf("after Exec: %d, %v", n, err)
+	}
+	if v, err := call.Result(); err != nil || v != int64(1) {
+		t.Errorf("Result after Exec: %v, %v", v, err)
+	}
+	// Two engines on one client each look after their own calls.
+	e2 := engine.New(c)
+	c.ScriptFlush(ctx)
+	p = c.Pipeline()
+	a := e.Queue(ctx, p, load(t, "incr"), map[string]any{"counter": "two"})
+	b := e2.Queue(ctx, p, load(t, "incr"), map[string]any{"counter": "two"})
+	p.Exec(ctx)
+	if a.Val() == nil || b.Val() == nil || a.Val() == b.Val() {
+		t.Errorf("two engines: %v %v (%v %v)", a.Val(), b.Val(), a.Err(), b.Err())
+	}
+}

@@ -27,12 +27,12 @@ const (
 
 // Proxy is a loopback TCP proxy in front of a Redis that injects faults.
 // Each chunk of bytes the client writes (a request, or a pipeline of
-// them) asks the fault function what to do.
+// them) asks the fault function what to do with it.
 type Proxy struct {
 	Addr   string
 	target string
 	ln     net.Listener
-	fault  atomic.Pointer[func() Fault]
+	fault  atomic.Pointer[func(request []byte) Fault]
 	wg     sync.WaitGroup
 }
 
@@ -55,11 +55,12 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	return p
 }
 
-// SetFault sets the function that decides the fault of each request; nil
-// passes everything.
-func (p *Proxy) SetFault(f func() Fault) {
+// SetFault sets the function that decides the fault of each request (it
+// sees the request's bytes); nil passes everything. It may be called
+// from several connections at once.
+func (p *Proxy) SetFault(f func(request []byte) Fault) {
 	if f == nil {
-		f = func() Fault { return Pass }
+		f = func([]byte) Fault { return Pass }
 	}
 	p.fault.Store(&f)
 }
@@ -127,7 +128,7 @@ func (p *Proxy) serve(c, s net.Conn) {
 	for {
 		n, err := c.Read(buf)
 		if n > 0 {
-			f := (*p.fault.Load())()
+			f := (*p.fault.Load())(buf[:n])
 			if f == DropBeforeSend {
 				closeBoth()
 				break
