@@ -1,0 +1,217 @@
+// Package cli is the redis-lua command line (cmd/redis-lua): render,
+// inspect, ls, run, exec, check and load redislua scripts.
+//
+// Exit codes: 0 ok, 1 a script or Redis error, 2 a usage error. Results
+// go to stdout, diagnostics to stderr.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/redislua/redislua/directive"
+	"github.com/redislua/redislua/resolve"
+	ucli "github.com/urfave/cli/v2"
+)
+
+// Exit codes.
+const (
+	ExitOK     = 0
+	ExitScript = 1 // a script or Redis error
+	ExitUsage  = 2 // a usage error
+)
+
+// exitError carries an exit code; its message is printed on stderr
+// unless empty.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &exitError{ExitUsage, fmt.Sprintf(format, args...)}
+}
+
+func failf(format string, args ...any) error {
+	return &exitError{ExitScript, fmt.Sprintf(format, args...)}
+}
+
+// env is what the command reads of its environment.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	color          bool // stderr is a terminal
+	badCommand     bool // an unknown command was asked for
+}
+
+// Main runs the command with args (without the program name) and returns
+// its exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	e := &env{stdout: stdout, stderr: stderr, getenv: getenv}
+	if f, ok := stderr.(*os.File); ok && getenv("NO_COLOR") == "" {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			e.color = true
+		}
+	}
+	app := e.app()
+	err := app.RunContext(ctx, append([]string{"redis-lua"}, args...))
+	if e.badCommand {
+		return ExitUsage
+	}
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "redis-lua: "+ee.msg)
+		}
+		return ee.code
+	}
+	// urfave/cli's own errors: unknown flags and commands.
+	fmt.Fprintln(stderr, "redis-lua: "+err.Error())
+	return ExitUsage
+}
+
+func (e *env) app() *ucli.App {
+	return &ucli.App{
+		Name:  "redis-lua",
+		Usage: "render, inspect and run Redis Lua scripts written with redislua directives",
+		Description: `Scripts are .lua files under --dir with a few directives:
+  %key NAME, %arg NAME [TYPE], %return TYPE, %include "NAME", %pragma once.
+
+Examples:
+  redis-lua --dir examples/lua ls
+  redis-lua --dir examples/lua run create_foo size=5 members='["john","susan"]'
+  REDIS_URL=redis://localhost:6379/0 redis-lua load`,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "dir", Value: "lua", Usage: "the script root: names and includes cannot leave it"},
+			&ucli.StringFlag{Name: "redis", Usage: "Redis URL: redis://[user:password@]host:port/db, rediss:// for TLS, redis+cluster://host:port,host:port for a cluster (default $REDIS_URL; without either, an embedded in-memory Redis)"},
+			&ucli.BoolFlag{Name: "cluster", Usage: "treat --redis as the seed of a Redis Cluster"},
+		},
+		Commands:             e.commands(),
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+		Writer:               e.stdout,
+		ErrWriter:            e.stderr,
+		ExitErrHandler:       func(*ucli.Context, error) {},
+		OnUsageError: func(c *ucli.Context, err error, _ bool) error {
+			return usagef("%v (see --help)", err)
+		},
+		CommandNotFound: func(c *ucli.Context, name string) {
+			e.badCommand = true
+			msg := fmt.Sprintf("redis-lua: unknown command %q", name)
+			var names []string
+			for _, cmd := range c.App.Commands {
+				names = append(names, cmd.Name)
+			}
+			if hint := directive.Suggest(name, names); hint != "" {
+				msg += fmt.Sprintf("; did you mean %q?", hint)
+			}
+			fmt.Fprintln(e.stderr, msg+" (see --help)")
+		},
+	}
+}
+
+// loader opens the script root with os.OpenRoot, so that no name,
+// include or symlink reaches outside it.
+func (e *env) loader(c *ucli.Context) (*resolve.Loader, func(), error) {
+	dir := c.String("dir")
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, nil, usagef("--dir %s: %v", dir, unwrapPath(err))
+	}
+	return resolve.New(root.FS()), func() { root.Close() }, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// diagnostics prints every error of a load, one line each, with paths
+// under --dir, sorted and without repeats.
+func (e *env) diagnostics(c *ucli.Context, err error) []string {
+	dir := c.String("dir")
+	var lines []string
+	seen := map[string]bool{}
+	for _, one := range flatten(err) {
+		line := one.Error()
+		var re resolve.Error
+		if errors.As(one, &re) && re.Pos().File != "" {
+			line = displayPath(dir, re.Pos().File) + strings.TrimPrefix(line, re.Pos().File)
+		}
+		if !seen[line] {
+			seen[line] = true
+			lines = append(lines, line)
+		}
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lessPos(lines[i], lines[j]) })
+	return lines
+}
+
+func flatten(err error) []error {
+	if many, ok := err.(resolve.Errors); ok {
+		var out []error
+		for _, e := range many {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// displayPath is a script file's path as the user reaches it.
+func displayPath(dir, file string) string {
+	if dir == "" || dir == "." {
+		return file
+	}
+	return strings.TrimSuffix(dir, "/") + "/" + file
+}
+
+// lessPos orders "file:line:col: message" lines by file, then line and
+// column as numbers.
+func lessPos(a, b string) bool {
+	fa, la, ca := splitPos(a)
+	fb, lb, cb := splitPos(b)
+	if fa != fb {
+		return fa < fb
+	}
+	if la != lb {
+		return la < lb
+	}
+	if ca != cb {
+		return ca < cb
+	}
+	return a < b
+}
+
+func splitPos(s string) (file string, line, col int) {
+	parts := strings.SplitN(s, ":", 4)
+	file = parts[0]
+	if len(parts) > 1 {
+		fmt.Sscan(parts[1], &line)
+	}
+	if len(parts) > 2 {
+		fmt.Sscan(parts[2], &col)
+	}
+	return
+}
+
+// loadErr reports a load error: every diagnostic on stderr, exit 1.
+func (e *env) loadErr(c *ucli.Context, err error) error {
+	for _, line := range e.diagnostics(c, err) {
+		fmt.Fprintln(e.stderr, line)
+	}
+	return &exitError{code: ExitScript}
+}

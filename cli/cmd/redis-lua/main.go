@@ -1,0 +1,18 @@
+// Command redis-lua renders, inspects, checks and runs Redis Lua scripts
+// written with redislua directives. Run "redis-lua --help".
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+
+	"github.com/redislua/redislua/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
