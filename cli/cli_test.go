@@ -266,3 +266,42 @@ func TestSymlinkEscape(t *testing.T) {
 		}
 	}
 }
+
+func TestConformance(t *testing.T) {
+	r := run(t, "..", nil, "conformance")
+	if r.code != 0 || !strings.HasSuffix(r.stdout, " failed, 3 skipped\n") || !strings.Contains(r.stdout, " passed, 0 failed") {
+		t.Errorf("conformance = %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
+	}
+	// The suite through this binary as an external runner.
+	r = run(t, "..", nil, "conformance", "--runner", binary+" conformance serve", "conformance/testdata")
+	if r.code != 0 || !strings.Contains(r.stdout, " passed, 0 failed") {
+		t.Errorf("conformance --runner = %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
+	}
+	srv := redistest.Real(t)
+	r = run(t, "..", nil, "--redis", srv.URL(), "conformance", "--backend", "redis")
+	if r.code != 0 || !strings.Contains(r.stdout, " passed, 0 failed") {
+		t.Errorf("conformance --backend redis = %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
+	}
+	r = run(t, "..", nil, "conformance", "--backend", "redis")
+	if r.code != 2 || !strings.Contains(r.stderr, "needs --redis") {
+		t.Errorf("conformance without a server = %+v", r)
+	}
+	// A failing case fails the command.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bad.txtar"), []byte("Wrong on purpose.\n-- lua/main.lua --\n%key k\n-- render.lua --\nnope\n"), 0o644)
+	r = run(t, "..", nil, "conformance", dir)
+	if r.code != 1 || !strings.Contains(r.stdout, "FAIL embedded   bad: render differs") || !strings.HasSuffix(r.stdout, "0 passed, 1 failed, 0 skipped\n") {
+		t.Errorf("failing suite = %+v", r)
+	}
+	cmd := exec.Command(binary, "conformance", "serve")
+	cmd.Stdin = strings.NewReader(`{"id":7,"op":"map","files":{"main.lua":"%include \"a\"","a.lua":"x()"},"name":"main","line":1}` + "\n")
+	out, err := cmd.Output()
+	if err != nil || string(out) != `{"id":7,"ok":true,"frames":[["main",1],["a",1]]}`+"\n" {
+		t.Errorf("serve = %s, %v", out, err)
+	}
+}
+
+func tail(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-5):], "\n")
+}

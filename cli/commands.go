@@ -88,6 +88,7 @@ Example:
 			Description: "Example:\n  REDIS_URL=redis://localhost:6379/0 redis-lua --dir examples/lua load",
 			Action:      e.load,
 		},
+		e.conformanceCommand(),
 	}
 }
 

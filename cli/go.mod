@@ -6,6 +6,7 @@ require (
 	github.com/alicebob/miniredis/v2 v2.35.0
 	github.com/redis/go-redis/v9 v9.17.3
 	github.com/redislua/redislua/codec v0.0.0-00010101000000-000000000000
+	github.com/redislua/redislua/conformance v0.0.0-00010101000000-000000000000
 	github.com/redislua/redislua/directive v0.0.0-00010101000000-000000000000
 	github.com/redislua/redislua/engine v0.0.0-00010101000000-000000000000
 	github.com/redislua/redislua/resolve v0.0.0-00010101000000-000000000000
@@ -19,6 +20,7 @@ require (
 	github.com/russross/blackfriday/v2 v2.1.0 // indirect
 	github.com/xrash/smetrics v0.0.0-20240521201337-686a1a2994c1 // indirect
 	github.com/yuin/gopher-lua v1.1.1 // indirect
+	golang.org/x/tools v0.52.0 // indirect
 )
 
 replace (

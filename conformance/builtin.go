@@ -1,0 +1,273 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"testing/fstest"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redislua/redislua/codec"
+	"github.com/redislua/redislua/engine"
+	"github.com/redislua/redislua/resolve"
+)
+
+// Builtin is the runner of this project: resolve and engine in process.
+type Builtin struct {
+	mu      sync.Mutex
+	engines map[string]*engine.Engine // by Redis URL
+}
+
+// NewBuiltin returns the built-in runner.
+func NewBuiltin() *Builtin { return &Builtin{engines: map[string]*engine.Engine{}} }
+
+// Close closes the runner's Redis clients.
+func (b *Builtin) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, e := range b.engines {
+		e.Client().Close()
+	}
+	b.engines = map[string]*engine.Engine{}
+	return nil
+}
+
+// Do answers one request.
+func (b *Builtin) Do(ctx context.Context, req Request) Response {
+	fsys := fstest.MapFS{}
+	for name, text := range req.Files {
+		fsys[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	s, err := resolve.New(fsys).Load(req.Name)
+	if err != nil {
+		return Response{Error: loadError(err)}
+	}
+	switch req.Op {
+	case "load":
+		render := s.Source()
+		resp := Response{OK: true, Render: &render, Keys: []string{}, Args: []Arg{}, Return: typeName(s.Return())}
+		for _, k := range s.Keys() {
+			resp.Keys = append(resp.Keys, k.Name)
+		}
+		for _, a := range s.Args() {
+			resp.Args = append(resp.Args, Arg{Name: a.Name, Type: typeName(a.Type)})
+		}
+		return resp
+	case "map":
+		frames, ok := s.Frames(req.Line)
+		if !ok {
+			return Response{Error: &WireError{Kind: "line", Message: "no rendered line " + strconv.Itoa(req.Line)}}
+		}
+		return Response{OK: true, Frames: wireFrames(frames)}
+	case "run":
+		return b.run(ctx, s, req)
+	}
+	return Response{Error: &WireError{Kind: "protocol", Message: "unknown op " + strconv.Quote(req.Op)}}
+}
+
+func typeName(t codec.Type) *string {
+	if t == codec.Untyped {
+		return nil
+	}
+	s := t.String()
+	return &s
+}
+
+func wireFrames(frames []resolve.Frame) []Frame {
+	out := make([]Frame, len(frames))
+	for i, f := range frames {
+		out[i] = Frame{f.Script, f.Line}
+	}
+	return out
+}
+
+func loadError(err error) *WireError {
+	w := &WireError{Kind: "load", Message: err.Error()}
+	var re resolve.Error
+	if errors.As(err, &re) {
+		w.Kind = re.Kind()
+		w.File = re.Pos().File
+		w.Line = re.Pos().Line
+		w.Message = re.Error()
+	}
+	return w
+}
+
+func (b *Builtin) engine(url string) (*engine.Engine, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if e, ok := b.engines[url]; ok {
+		return e, nil
+	}
+	var client redis.UniversalClient
+	if rest, ok := strings.CutPrefix(url, "redis+cluster://"); ok {
+		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(rest, ",")})
+	} else {
+		opt, err := redis.ParseURL(url)
+		if err != nil {
+			return nil, err
+		}
+		client = redis.NewClient(opt)
+	}
+	e := engine.New(client)
+	b.engines[url] = e
+	return e, nil
+}
+
+func (b *Builtin) run(ctx context.Context, s *resolve.Script, req Request) Response {
+	e, err := b.engine(req.Redis)
+	if err != nil {
+		return Response{Error: &WireError{Kind: "protocol", Message: "redis URL: " + err.Error()}}
+	}
+	values, err := ArgValues(req.Args)
+	if err != nil {
+		return Response{Error: &WireError{Kind: "protocol", Message: "args: " + err.Error()}}
+	}
+	var calls []*engine.Call
+	switch req.Mode {
+	case "":
+		calls = append(calls, e.Run(ctx, s, values))
+	case "pipeline", "multi":
+		p := e.Client().Pipeline()
+		if req.Mode == "multi" {
+			p = e.Client().TxPipeline()
+		}
+		for range max(req.Repeat, 1) {
+			calls = append(calls, e.Queue(ctx, p, s, values))
+		}
+		p.Exec(ctx)
+	default:
+		return Response{Error: &WireError{Kind: "protocol", Message: "unknown mode " + strconv.Quote(req.Mode)}}
+	}
+	var results []any
+	for _, c := range calls {
+		v, err := c.Result()
+		if err != nil {
+			return Response{Error: callError(err)}
+		}
+		results = append(results, v)
+	}
+	var out any = results[0]
+	if req.Mode != "" {
+		out = results
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		return Response{Error: &WireError{Kind: "decode", Message: err.Error()}}
+	}
+	return Response{OK: true, Result: data}
+}
+
+func callError(err error) *WireError {
+	w := &WireError{Kind: "redis", Message: err.Error()}
+	var se *engine.ScriptError
+	var ae *engine.ArgsError
+	var cs *engine.CrossSlotError
+	var de *engine.DecodeError
+	var ce *engine.CallError
+	switch {
+	case errors.As(err, &se):
+		w.Kind = "script"
+		for _, f := range se.Frames {
+			w.Frames = append(w.Frames, Frame{f.Script, f.Line})
+		}
+	case errors.As(err, &ae):
+		w.Kind = "args"
+	case errors.As(err, &cs):
+		w.Kind = "crossslot"
+	case errors.As(err, &de):
+		w.Kind = "decode"
+	case errors.As(err, &ce):
+		w.Kind = "call"
+	}
+	return w
+}
+
+// ArgValues turns the JSON args of a run request into Go values: numbers
+// that are integers become int64 (exactly: 9007199254740993 stays itself
+// and is refused), other numbers float64, and objects with one of these
+// keys stand for what JSON cannot say:
+//
+//	{"$bytes": "<base64>"}           a []byte
+//	{"$float": "NaN" | "Inf" | "-Inf"} a float64
+//	{"$nil": "list" | "dict"}        a nil []any or map[string]any
+func ArgValues(raw json.RawMessage) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return map[string]any{}, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	for k, v := range m {
+		cv, err := goValue(v)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = cv
+	}
+	return m, nil
+}
+
+func goValue(v any) (any, error) {
+	switch x := v.(type) {
+	case json.Number:
+		if n, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return n, nil
+		}
+		if n, err := strconv.ParseUint(string(x), 10, 64); err == nil {
+			return n, nil
+		}
+		return strconv.ParseFloat(string(x), 64)
+	case []any:
+		for i, el := range x {
+			cv, err := goValue(el)
+			if err != nil {
+				return nil, err
+			}
+			x[i] = cv
+		}
+		return x, nil
+	case map[string]any:
+		if len(x) == 1 {
+			for k, el := range x {
+				s, _ := el.(string)
+				switch k {
+				case "$bytes":
+					return base64.StdEncoding.DecodeString(s)
+				case "$float":
+					switch s {
+					case "NaN":
+						return math.NaN(), nil
+					case "Inf":
+						return math.Inf(1), nil
+					case "-Inf":
+						return math.Inf(-1), nil
+					}
+				case "$nil":
+					if s == "list" {
+						return []any(nil), nil
+					}
+					return map[string]any(nil), nil
+				}
+			}
+		}
+		for k, el := range x {
+			cv, err := goValue(el)
+			if err != nil {
+				return nil, err
+			}
+			x[k] = cv
+		}
+		return x, nil
+	}
+	return v, nil
+}

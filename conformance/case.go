@@ -1,0 +1,160 @@
+// Package conformance is the behavioural contract of redislua: cases in
+// txtar files (testdata/*.txtar), a harness that runs them through a
+// Runner, the built-in runner on this project's engine, and the
+// JSON-lines protocol that lets a runner in any language take part (see
+// PROTOCOL.md).
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/txtar"
+)
+
+// Case is one conformance case.
+type Case struct {
+	Name    string            // the file name without .txtar
+	Comment string            // what it proves
+	Files   map[string]string // the script tree: "main.lua", "lib/x.lua"
+	Load    string            // the script to load ("main")
+
+	Render    *string           // the exact rendering
+	Signature *Signature        // keys, args, return
+	Error     *ErrorSpec        // the load must fail so
+	Lines     []LineSpec        // the source map
+	Runs      []RunSpec         // calls on a backend
+	Backends  []string          // the backends the whole case is for (all when empty)
+	Extra     map[string][]byte // sections the harness does not know
+}
+
+// Signature is what a load tells of a script.
+type Signature struct {
+	Keys   []string `json:"keys"`
+	Args   []Arg    `json:"args"`
+	Return *string  `json:"return"`
+}
+
+// Arg is one argument and its canonical type (nil: untyped).
+type Arg struct {
+	Name string  `json:"name"`
+	Type *string `json:"type"`
+}
+
+// ErrorSpec says how a load must fail.
+type ErrorSpec struct {
+	Kind     string `json:"kind"`
+	File     string `json:"file,omitempty"` // "lua/x.lua"
+	Line     int    `json:"line,omitempty"`
+	Contains string `json:"contains,omitempty"`
+}
+
+// LineSpec is one rendered line and its frames, top script first.
+type LineSpec struct {
+	Line   int     `json:"line"`
+	Frames []Frame `json:"frames"`
+}
+
+// Frame is [script, line].
+type Frame [2]any
+
+// RunSpec is one call of the loaded script on a backend.
+type RunSpec struct {
+	Setup    [][]any         `json:"setup,omitempty"`
+	Args     json.RawMessage `json:"args,omitempty"`
+	Mode     string          `json:"mode,omitempty"`   // "", "pipeline" or "multi"
+	Repeat   int             `json:"repeat,omitempty"` // calls in the pipeline or transaction
+	Want     json.RawMessage `json:"want,omitempty"`
+	Error    *RunError       `json:"error,omitempty"`
+	Check    []Check         `json:"check,omitempty"`
+	Backends []string        `json:"backends,omitempty"`
+}
+
+// RunError says how a call must fail.
+type RunError struct {
+	Kind     string  `json:"kind,omitempty"`
+	Frames   []Frame `json:"frames,omitempty"`
+	Contains string  `json:"contains,omitempty"`
+}
+
+// Check is a command run on the backend after a call, and its reply.
+type Check struct {
+	Cmd  []any           `json:"cmd"`
+	Want json.RawMessage `json:"want"`
+}
+
+// ParseCase reads a case from txtar data.
+func ParseCase(name string, data []byte) (*Case, error) {
+	a := txtar.Parse(data)
+	c := &Case{Name: name, Comment: strings.TrimSpace(string(a.Comment)), Files: map[string]string{}, Load: "main"}
+	for _, f := range a.Files {
+		fail := func(err error) error { return fmt.Errorf("%s: section %s: %v", name, f.Name, err) }
+		switch {
+		case strings.HasPrefix(f.Name, "lua/"):
+			c.Files[strings.TrimPrefix(f.Name, "lua/")] = string(f.Data)
+		case f.Name == "load":
+			c.Load = strings.TrimSpace(string(f.Data))
+		case f.Name == "render.lua":
+			s := strings.TrimSuffix(string(f.Data), "\n")
+			c.Render = &s
+		case f.Name == "signature.json":
+			c.Signature = &Signature{}
+			if err := strictJSON(f.Data, c.Signature); err != nil {
+				return nil, fail(err)
+			}
+		case f.Name == "error.json":
+			c.Error = &ErrorSpec{}
+			if err := strictJSON(f.Data, c.Error); err != nil {
+				return nil, fail(err)
+			}
+		case f.Name == "lines.json":
+			if err := strictJSON(f.Data, &c.Lines); err != nil {
+				return nil, fail(err)
+			}
+		case f.Name == "run.json":
+			if err := strictJSON(f.Data, &c.Runs); err != nil {
+				return nil, fail(err)
+			}
+		case f.Name == "backends":
+			c.Backends = strings.Fields(string(f.Data))
+		default:
+			return nil, fail(fmt.Errorf("unknown section"))
+		}
+	}
+	if c.Comment == "" {
+		return nil, fmt.Errorf("%s: no comment saying what the case proves", name)
+	}
+	return c, nil
+}
+
+func strictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// LoadCases reads every *.txtar file of dir, sorted by name.
+func LoadCases(dir string) ([]*Case, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(paths)
+	var cases []*Case
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		c, err := ParseCase(strings.TrimSuffix(filepath.Base(p), ".txtar"), data)
+		if err != nil {
+			return nil, err
+		}
+		cases = append(cases, c)
+	}
+	return cases, nil
+}

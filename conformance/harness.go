@@ -1,0 +1,255 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Backend is a Redis the run.json calls go to.
+type Backend struct {
+	Name   string                // "embedded", "redis" or "cluster"
+	URL    string                // given to the runner
+	Client redis.UniversalClient // for setup and checks
+}
+
+// Outcome is the result of one case on one backend.
+type Outcome struct {
+	Case, Backend string
+	Status        string // "pass", "fail" or "skip"
+	Message       string // why it failed or was skipped
+}
+
+// Report is the outcomes of a run of the suite.
+type Report struct {
+	Outcomes                []Outcome
+	Passed, Failed, Skipped int
+}
+
+// Summary is the last line of a run: "N passed, N failed, N skipped".
+func (r *Report) Summary() string {
+	return fmt.Sprintf("%d passed, %d failed, %d skipped", r.Passed, r.Failed, r.Skipped)
+}
+
+// Run runs every case through runner on every backend, printing one line
+// per case and backend (and the reason of a failure) to w, then the
+// summary.
+func Run(ctx context.Context, cases []*Case, runner Runner, backends []*Backend, w io.Writer) *Report {
+	r := &Report{}
+	for _, b := range backends {
+		for _, c := range cases {
+			o := RunCase(ctx, c, runner, b)
+			r.Outcomes = append(r.Outcomes, o)
+			switch o.Status {
+			case "pass":
+				r.Passed++
+			case "fail":
+				r.Failed++
+			default:
+				r.Skipped++
+			}
+			if w != nil {
+				fmt.Fprintf(w, "%-4s %-10s %s", strings.ToUpper(o.Status), b.Name, c.Name)
+				if o.Message != "" {
+					fmt.Fprintf(w, ": %s", strings.ReplaceAll(o.Message, "\n", "\n    "))
+				}
+				fmt.Fprintln(w)
+			}
+		}
+	}
+	if w != nil {
+		fmt.Fprintln(w, r.Summary())
+	}
+	return r
+}
+
+// RunCase runs one case on one backend.
+func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome) {
+	o = Outcome{Case: c.Name, Backend: b.Name, Status: "pass"}
+	if len(c.Backends) > 0 && !slices.Contains(c.Backends, b.Name) {
+		o.Status, o.Message = "skip", "for "+strings.Join(c.Backends, ", ")
+		return o
+	}
+	fail := func(format string, args ...any) Outcome {
+		o.Status, o.Message = "fail", fmt.Sprintf(format, args...)
+		return o
+	}
+	resp := runner.Do(ctx, Request{Op: "load", Files: c.Files, Name: c.Load})
+	if c.Error != nil {
+		if resp.OK || resp.Error == nil {
+			return fail("load succeeded, want a %s error", c.Error.Kind)
+		}
+		e := resp.Error
+		switch {
+		case e.Kind != c.Error.Kind:
+			return fail("error kind %q, want %q: %s", e.Kind, c.Error.Kind, e.Message)
+		case c.Error.File != "" && "lua/"+e.File != c.Error.File:
+			return fail("error in file %q, want %q: %s", "lua/"+e.File, c.Error.File, e.Message)
+		case c.Error.Line != 0 && e.Line != c.Error.Line:
+			return fail("error on line %d, want %d: %s", e.Line, c.Error.Line, e.Message)
+		case !strings.Contains(e.Message, c.Error.Contains):
+			return fail("error %q does not contain %q", e.Message, c.Error.Contains)
+		}
+		return o
+	}
+	if !resp.OK {
+		return fail("load failed: %s", describe(resp.Error))
+	}
+	if c.Render != nil {
+		got := strings.TrimSuffix(deref(resp.Render), "\n")
+		if got != *c.Render {
+			return fail("render differs:\n%s", lineDiff(*c.Render, got))
+		}
+	}
+	if c.Signature != nil {
+		got := Signature{Keys: resp.Keys, Args: resp.Args, Return: resp.Return}
+		// A runner may leave out empty lists.
+		if got.Keys == nil {
+			got.Keys = []string{}
+		}
+		if got.Args == nil {
+			got.Args = []Arg{}
+		}
+		if !sameJSON(got, *c.Signature) {
+			return fail("signature %s, want %s", toJSON(got), toJSON(*c.Signature))
+		}
+	}
+	for _, l := range c.Lines {
+		m := runner.Do(ctx, Request{Op: "map", Files: c.Files, Name: c.Load, Line: l.Line})
+		if !m.OK {
+			return fail("map line %d: %s", l.Line, describe(m.Error))
+		}
+		if !sameJSON(m.Frames, l.Frames) {
+			return fail("line %d maps to %s, want %s", l.Line, toJSON(m.Frames), toJSON(l.Frames))
+		}
+	}
+	ran := 0
+	for i, run := range c.Runs {
+		if len(run.Backends) > 0 && !slices.Contains(run.Backends, b.Name) {
+			continue
+		}
+		ran++
+		if msg := runOne(ctx, c, run, runner, b); msg != "" {
+			return fail("run %d: %s", i+1, msg)
+		}
+	}
+	if len(c.Runs) > 0 && ran == 0 && c.Render == nil && c.Signature == nil && len(c.Lines) == 0 {
+		o.Status, o.Message = "skip", "no run for this backend"
+	}
+	return o
+}
+
+func runOne(ctx context.Context, c *Case, run RunSpec, runner Runner, b *Backend) string {
+	if err := flush(ctx, b.Client); err != nil {
+		return "flush: " + err.Error()
+	}
+	for _, cmd := range run.Setup {
+		if err := b.Client.Do(ctx, cmd...).Err(); err != nil && err != redis.Nil {
+			return fmt.Sprintf("setup %v: %v", cmd, err)
+		}
+	}
+	resp := runner.Do(ctx, Request{Op: "run", Files: c.Files, Name: c.Load, Args: run.Args, Redis: b.URL, Mode: run.Mode, Repeat: run.Repeat})
+	if run.Error != nil {
+		if resp.OK || resp.Error == nil {
+			return fmt.Sprintf("result %s, want an error", resp.Result)
+		}
+		e := resp.Error
+		switch {
+		case run.Error.Kind != "" && e.Kind != run.Error.Kind:
+			return fmt.Sprintf("error kind %q, want %q: %s", e.Kind, run.Error.Kind, e.Message)
+		case !strings.Contains(e.Message, run.Error.Contains):
+			return fmt.Sprintf("error %q does not contain %q", e.Message, run.Error.Contains)
+		case run.Error.Frames != nil && !sameJSON(e.Frames, run.Error.Frames):
+			return fmt.Sprintf("frames %s, want %s (%s)", toJSON(e.Frames), toJSON(run.Error.Frames), e.Message)
+		}
+	} else {
+		if !resp.OK {
+			return "call failed: " + describe(resp.Error)
+		}
+		if run.Want != nil && !sameRaw(resp.Result, run.Want) {
+			return fmt.Sprintf("result %s, want %s", resp.Result, run.Want)
+		}
+	}
+	for _, chk := range run.Check {
+		v, err := b.Client.Do(ctx, chk.Cmd...).Result()
+		if err == redis.Nil {
+			v, err = nil, nil
+		}
+		if err != nil {
+			return fmt.Sprintf("check %v: %v", chk.Cmd, err)
+		}
+		got, _ := json.Marshal(v)
+		if !sameRaw(got, chk.Want) {
+			return fmt.Sprintf("check %v = %s, want %s", chk.Cmd, got, chk.Want)
+		}
+	}
+	return ""
+}
+
+// flush empties the backend (every master of a cluster).
+func flush(ctx context.Context, c redis.UniversalClient) error {
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return m.FlushAll(ctx).Err() })
+	}
+	return c.FlushAll(ctx).Err()
+}
+
+func describe(e *WireError) string {
+	if e == nil {
+		return "no error given"
+	}
+	return e.Kind + ": " + e.Message
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// sameJSON compares two values by their JSON forms.
+func sameJSON(a, b any) bool {
+	return sameRaw([]byte(toJSON(a)), []byte(toJSON(b)))
+}
+
+func sameRaw(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return string(a) == string(b)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// lineDiff shows where two renderings part: the lines around the first
+// difference, "-" wanted, "+" got.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "first difference at line %d\n", i+1)
+	for j := max(0, i-2); j < i; j++ {
+		fmt.Fprintf(&b, "  %q\n", w[j])
+	}
+	for j := i; j < min(len(w), i+3); j++ {
+		fmt.Fprintf(&b, "- %q\n", w[j])
+	}
+	for j := i; j < min(len(g), i+3); j++ {
+		fmt.Fprintf(&b, "+ %q\n", g[j])
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
