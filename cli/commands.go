@@ -12,6 +12,7 @@ import (
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/lint"
 	ucli "github.com/urfave/cli/v2"
 )
 
@@ -424,11 +425,32 @@ func (e *env) check(c *ucli.Context) error {
 			return failf("%v", err)
 		}
 	}
-	_, err = l.LoadMany(names...)
-	if err == nil {
-		return nil
+	scripts, err := l.LoadMany(names...)
+	var lines []string
+	if err != nil {
+		lines = e.diagnostics(c, err)
 	}
-	return e.loadErr(c, err)
+	failed := err != nil
+	dir := c.String("dir")
+	seen := map[string]bool{}
+	for _, s := range lint.Entries(scripts) {
+		for _, f := range lint.Lint(s) {
+			line := displayPath(dir, f.String())
+			if !seen[line] {
+				seen[line] = true
+				lines = append(lines, line)
+			}
+			failed = failed || f.Severity == lint.Error
+		}
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lessPos(lines[i], lines[j]) })
+	for _, line := range lines {
+		fmt.Fprintln(e.stderr, line)
+	}
+	if failed {
+		return &exitError{code: ExitScript}
+	}
+	return nil
 }
 
 func (e *env) load(c *ucli.Context) error {

@@ -10,6 +10,7 @@ require (
 	github.com/redislua/redislua/directive v0.0.0-00010101000000-000000000000
 	github.com/redislua/redislua/engine v0.0.0-00010101000000-000000000000
 	github.com/redislua/redislua/resolve v0.0.0-00010101000000-000000000000
+	github.com/redislua/redislua/vet v0.0.0-00010101000000-000000000000
 	github.com/urfave/cli/v2 v2.27.7
 )
 

@@ -3,13 +3,15 @@ module github.com/redislua/redislua/vet
 go 1.26.0
 
 require (
-	github.com/redislua/redislua/resolve v0.0.0-00010101000000-000000000000
-	github.com/redislua/redislua/directive v0.0.0-00010101000000-000000000000
 	github.com/redislua/redislua/codec v0.0.0-00010101000000-000000000000
+	github.com/redislua/redislua/resolve v0.0.0-00010101000000-000000000000
+	github.com/yuin/gopher-lua v1.1.1
 )
 
+require github.com/redislua/redislua/directive v0.0.0-00010101000000-000000000000 // indirect
+
 replace (
-	github.com/redislua/redislua/resolve => ../resolve
-	github.com/redislua/redislua/directive => ../directive
 	github.com/redislua/redislua/codec => ../codec
+	github.com/redislua/redislua/directive => ../directive
+	github.com/redislua/redislua/resolve => ../resolve
 )

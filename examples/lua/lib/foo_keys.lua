@@ -4,5 +4,5 @@ local foo_id = redis.call('INCR', 'foo:last_id')
 local foo_root_key = string.format('foo:%s', foo_id)
 local foo_members_key = foo_root_key .. ':members'
 
--- Mistake: foo_size_key is read before it exists.
-local foo_size_key = foo_size_key .. ':size'
+-- Mistake: foo_size_key is read before it exists (check would say so too).
+local foo_size_key = foo_size_key .. ':size' -- redislua:ignore W113

@@ -1,0 +1,2 @@
+%include "lib/helpers"
+return helper_value()
