@@ -1,0 +1,18 @@
+// Package embedscripts defines an Analyzer that checks the redislua
+// scripts a package embeds.
+//
+// # Analyzer luaembed
+//
+// luaembed: check embedded redislua scripts
+//
+// For every //go:embed directive that embeds .lua files, the analyzer
+// loads each script the way resolve does at run time — from the embedded
+// files only, so an include of a file that is not embedded is reported —
+// and reports every directive, include, type, duplicate, cycle and limit
+// error, and the Lua linter's findings, at the .lua file, line and
+// column, with the //go:embed line as related information.
+//
+// Script names count from each pattern's directory (lua for the patterns
+// lua, lua/*.lua and lua/x.lua), as a loader over fs.Sub(files, "lua")
+// sees them.
+package embedscripts

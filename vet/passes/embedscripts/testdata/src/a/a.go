@@ -1,0 +1,8 @@
+package a
+
+import "embed"
+
+//go:embed lua
+var scripts embed.FS
+
+var _ = scripts

@@ -1,0 +1,2 @@
+-- Not embedded: files starting with _ need the all: prefix.
+return 1

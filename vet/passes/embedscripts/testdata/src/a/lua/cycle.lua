@@ -1,0 +1,2 @@
+%include "cycle2"
+-- want^ "include cycle: cycle2 -> cycle -> cycle2"

@@ -1,0 +1,2 @@
+%include "cycle"
+-- want^ "include cycle: cycle -> cycle2 -> cycle"

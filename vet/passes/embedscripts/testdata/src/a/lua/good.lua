@@ -1,0 +1,3 @@
+%key k
+%include "lib/util"
+return clamp(redis.call('INCR', k), 0, 10)
