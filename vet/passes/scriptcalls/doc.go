@@ -1,0 +1,34 @@
+// Package scriptcalls defines an Analyzer that checks the named values
+// given to redislua scripts.
+//
+// # Analyzer luacalls
+//
+// luacalls: check the named values of engine calls against the scripts' signatures
+//
+// For a call engine.(*Engine).Run(ctx, script, values) or Queue(ctx,
+// pipe, script, values) whose script is known statically, the analyzer
+// reports, before anything runs: names the script does not declare (with
+// a suggestion), declared names missing from a map literal, and values
+// whose static type can never encode to the declared type (a string for
+// an integer, a map[int]T for a dict, a []byte for a list...).
+//
+// A script is known when it comes from loader.Load("constant name") and
+// the loader from resolve.New(fsys) where fsys is a //go:embed variable
+// of the same package, or fs.Sub of one with a constant directory
+// (directly, or through a helper call that takes it as its only
+// argument). These ways of holding loaders and scripts are followed:
+//
+//   - package-level variables: var scripts = resolve.New(luaFS)
+//   - local variables: s, err := scripts.Load("create_foo")
+//   - struct fields assigned anywhere in the package, e.g. in a
+//     constructor: svc.createFoo, err = svc.loader.Load("create_foo")
+//   - helpers that take the Load call as their only argument:
+//     must(scripts.Load("create_foo"))
+//
+// Not followed: loaders or scripts passed as function arguments or
+// returned from functions, scripts held in maps or slices, names that
+// are not constants, file systems other than embedded ones, and scripts
+// embedded by another package (no facts cross packages yet). Values are
+// checked when they are a map literal with constant string keys, or a
+// struct value (every exported field, as the engine binds them).
+package scriptcalls

@@ -1,0 +1,427 @@
+package scriptcalls
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/redislua/redislua/codec"
+	"github.com/redislua/redislua/directive"
+	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/internal/embedded"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Analyzer checks the named values of engine calls.
+var Analyzer = &analysis.Analyzer{
+	Name:     "luacalls",
+	Doc:      "check the named values of redislua engine calls against the scripts' signatures",
+	URL:      "https://pkg.go.dev/github.com/redislua/redislua/vet/passes/scriptcalls",
+	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Run:      run,
+}
+
+const (
+	resolvePkg = "github.com/redislua/redislua/resolve"
+	enginePkg  = "github.com/redislua/redislua/engine"
+)
+
+// fsRef is an embedded file system, or a subdirectory of one.
+type fsRef struct {
+	embed *embedded.Embed
+	dir   string
+}
+
+// scriptRef is a script known by name in a known file system.
+type scriptRef struct {
+	fs   fsRef
+	name string
+}
+
+type state struct {
+	pass    *analysis.Pass
+	fsOf    map[types.Object]fsRef
+	loaders map[types.Object]fsRef
+	scripts map[types.Object]scriptRef
+	loaded  map[scriptRef]*resolve.Script
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	st := &state{
+		pass:    pass,
+		fsOf:    map[types.Object]fsRef{},
+		loaders: map[types.Object]fsRef{},
+		scripts: map[types.Object]scriptRef{},
+		loaded:  map[scriptRef]*resolve.Script{},
+	}
+	for _, e := range embedded.Find(pass) {
+		if e.Var != nil {
+			st.fsOf[e.Var] = fsRef{embed: e, dir: "."}
+		}
+	}
+	if len(st.fsOf) == 0 {
+		return nil, nil
+	}
+	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	// Assignments bind file systems, loaders and scripts to variables and
+	// fields; repeat until nothing new is learnt, so order does not matter.
+	for changed := true; changed; {
+		changed = false
+		ins.Preorder([]ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.KeyValueExpr)(nil)}, func(n ast.Node) {
+			var lhs, rhs []ast.Expr
+			switch x := n.(type) {
+			case *ast.AssignStmt:
+				lhs, rhs = x.Lhs, x.Rhs
+			case *ast.ValueSpec:
+				for _, id := range x.Names {
+					lhs = append(lhs, id)
+				}
+				rhs = x.Values
+			case *ast.KeyValueExpr:
+				// A field set in a struct literal: &service{loader: ...}.
+				lhs, rhs = []ast.Expr{x.Key}, []ast.Expr{x.Value}
+			}
+			if len(rhs) != 1 && len(rhs) != len(lhs) {
+				return
+			}
+			for i := range lhs {
+				r := rhs[0]
+				if len(rhs) == len(lhs) {
+					r = rhs[i]
+				} else if i > 0 {
+					break // v, err := f(): only the first value
+				}
+				obj := st.object(lhs[i])
+				if obj == nil {
+					continue
+				}
+				if ref, ok := st.fsExpr(r); ok {
+					changed = st.setFS(obj, ref) || changed
+				}
+				if ref, ok := st.loaderExpr(r); ok {
+					changed = st.setLoader(obj, ref) || changed
+				}
+				if ref, ok := st.scriptExpr(r); ok {
+					changed = st.setScript(obj, ref) || changed
+				}
+			}
+		})
+	}
+	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil)}, func(n ast.Node) {
+		st.checkCall(n.(*ast.CallExpr))
+	})
+	return nil, nil
+}
+
+func (st *state) setFS(obj types.Object, ref fsRef) bool {
+	if _, ok := st.fsOf[obj]; ok {
+		return false
+	}
+	st.fsOf[obj] = ref
+	return true
+}
+
+func (st *state) setLoader(obj types.Object, ref fsRef) bool {
+	if _, ok := st.loaders[obj]; ok {
+		return false
+	}
+	st.loaders[obj] = ref
+	return true
+}
+
+func (st *state) setScript(obj types.Object, ref scriptRef) bool {
+	if _, ok := st.scripts[obj]; ok {
+		return false
+	}
+	st.scripts[obj] = ref
+	return true
+}
+
+// object is the variable or field an expression names.
+func (st *state) object(e ast.Expr) types.Object {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		if obj := st.pass.TypesInfo.ObjectOf(x); obj != nil {
+			if _, ok := obj.(*types.Var); ok {
+				return obj // a variable, or a field named in a struct literal
+			}
+		}
+	case *ast.SelectorExpr:
+		if sel, ok := st.pass.TypesInfo.Selections[x]; ok && sel.Kind() == types.FieldVal {
+			return sel.Obj()
+		}
+	}
+	return nil
+}
+
+// unwrap sees through a helper call with one argument: must(x).
+func (st *state) unwrap(e ast.Expr) ast.Expr {
+	e = ast.Unparen(e)
+	if call, ok := e.(*ast.CallExpr); ok && len(call.Args) == 1 {
+		if inner, ok := ast.Unparen(call.Args[0]).(*ast.CallExpr); ok {
+			if _, isConv := st.pass.TypesInfo.Types[call.Fun]; !isConv || !st.pass.TypesInfo.Types[call.Fun].IsType() {
+				return inner
+			}
+		}
+	}
+	return e
+}
+
+func (st *state) isFunc(call *ast.CallExpr, pkg, name string) bool {
+	fn, ok := typeutil.Callee(st.pass.TypesInfo, call).(*types.Func)
+	return ok && fn.Pkg() != nil && fn.Pkg().Path() == pkg && fn.Name() == name
+}
+
+func constString(info *types.Info, e ast.Expr) (string, bool) {
+	tv, ok := info.Types[e]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return "", false
+	}
+	return constant.StringVal(tv.Value), true
+}
+
+// fsExpr recognises an embedded FS, fs.Sub of one, or a variable holding
+// either.
+func (st *state) fsExpr(e ast.Expr) (fsRef, bool) {
+	for _, x := range []ast.Expr{ast.Unparen(e), st.unwrap(e)} {
+		if obj := st.object(x); obj != nil {
+			if ref, ok := st.fsOf[obj]; ok {
+				return ref, true
+			}
+		}
+		if call, ok := x.(*ast.CallExpr); ok && st.isFunc(call, "io/fs", "Sub") && len(call.Args) == 2 {
+			base, ok1 := st.fsExpr(call.Args[0])
+			dir, ok2 := constString(st.pass.TypesInfo, call.Args[1])
+			if ok1 && ok2 {
+				return fsRef{embed: base.embed, dir: path.Join(base.dir, dir)}, true
+			}
+		}
+	}
+	return fsRef{}, false
+}
+
+// loaderExpr recognises resolve.New(fsys) or a variable holding a loader.
+func (st *state) loaderExpr(e ast.Expr) (fsRef, bool) {
+	x := ast.Unparen(e)
+	if obj := st.object(x); obj != nil {
+		ref, ok := st.loaders[obj]
+		return ref, ok
+	}
+	if call, ok := x.(*ast.CallExpr); ok && st.isFunc(call, resolvePkg, "New") && len(call.Args) >= 1 {
+		return st.fsExpr(call.Args[0])
+	}
+	return fsRef{}, false
+}
+
+// scriptExpr recognises loader.Load("name"), must(loader.Load("name")),
+// or a variable holding a script.
+func (st *state) scriptExpr(e ast.Expr) (scriptRef, bool) {
+	for _, x := range []ast.Expr{ast.Unparen(e), st.unwrap(e)} {
+		if obj := st.object(x); obj != nil {
+			if ref, ok := st.scripts[obj]; ok {
+				return ref, true
+			}
+		}
+		call, ok := x.(*ast.CallExpr)
+		if !ok || !st.isFunc(call, resolvePkg, "Load") || len(call.Args) != 1 {
+			continue
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			continue
+		}
+		fs, ok1 := st.loaderExpr(sel.X)
+		name, ok2 := constString(st.pass.TypesInfo, call.Args[0])
+		if ok1 && ok2 {
+			return scriptRef{fs: fs, name: name}, true
+		}
+	}
+	return scriptRef{}, false
+}
+
+func (st *state) load(ref scriptRef) *resolve.Script {
+	if s, ok := st.loaded[ref]; ok {
+		return s
+	}
+	s, _ := resolve.New(ref.fs.embed.FS(ref.fs.dir)).Load(ref.name)
+	st.loaded[ref] = s // nil when it does not load: luaembed reports why
+	return s
+}
+
+func (st *state) checkCall(call *ast.CallExpr) {
+	var si, vi int
+	switch {
+	case st.isFunc(call, enginePkg, "Run"):
+		si, vi = 1, 2
+	case st.isFunc(call, enginePkg, "Queue"):
+		si, vi = 2, 3
+	default:
+		return
+	}
+	if len(call.Args) <= vi {
+		return
+	}
+	ref, ok := st.scriptExpr(call.Args[si])
+	if !ok {
+		return
+	}
+	s := st.load(ref)
+	if s == nil {
+		return
+	}
+	values := ast.Unparen(call.Args[vi])
+	info := st.pass.TypesInfo
+	if lit, ok := values.(*ast.CompositeLit); ok {
+		if m, ok := info.TypeOf(lit).Underlying().(*types.Map); ok && isString(m.Key()) {
+			st.checkMap(s, lit)
+			return
+		}
+	}
+	t := info.TypeOf(values)
+	if t == nil {
+		return
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if str, ok := t.Underlying().(*types.Struct); ok {
+		st.checkStruct(s, values, str)
+	}
+}
+
+func isString(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}
+
+func names(s *resolve.Script) []string {
+	var out []string
+	for _, ps := range [][]resolve.Param{s.Keys(), s.Args()} {
+		for _, p := range ps {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+func (st *state) unknown(s *resolve.Script, pos token.Pos, name string) {
+	msg := "script " + s.Name() + " has no parameter " + quote(name)
+	if hint := directive.Suggest(name, names(s)); hint != "" {
+		msg += "; did you mean " + quote(hint) + "?"
+	}
+	st.pass.Reportf(pos, "%s", msg)
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+func (st *state) checkMap(s *resolve.Script, lit *ast.CompositeLit) {
+	given := map[string]bool{}
+	complete := true
+	for _, el := range lit.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			complete = false
+			continue
+		}
+		name, ok := constString(st.pass.TypesInfo, kv.Key)
+		if !ok {
+			complete = false
+			continue
+		}
+		given[name] = true
+		p, ok := s.Param(name)
+		if !ok {
+			st.unknown(s, kv.Key.Pos(), name)
+			continue
+		}
+		st.checkType(s, p, kv.Value.Pos(), st.pass.TypesInfo.TypeOf(kv.Value))
+	}
+	if !complete {
+		return
+	}
+	var missing []string
+	for _, n := range names(s) {
+		if !given[n] {
+			missing = append(missing, quote(n))
+		}
+	}
+	if len(missing) > 0 {
+		st.pass.Reportf(lit.Pos(), "script %s needs %s", s.Name(), strings.Join(missing, ", "))
+	}
+}
+
+// checkStruct binds fields as the engine does: the redislua tag, or the
+// name without case and underscores.
+func (st *state) checkStruct(s *resolve.Script, at ast.Expr, str *types.Struct) {
+	bound := map[string]bool{}
+	for i := 0; i < str.NumFields(); i++ {
+		f := str.Field(i)
+		tag := reflectTag(str.Tag(i), "redislua")
+		if !f.Exported() || tag == "-" || f.Embedded() {
+			continue
+		}
+		name := tag
+		if name == "" {
+			name = f.Name()
+			for _, n := range names(s) {
+				if normalize(n) == normalize(f.Name()) {
+					name = n
+				}
+			}
+		}
+		p, ok := s.Param(name)
+		if !ok {
+			st.unknown(s, at.Pos(), name)
+			continue
+		}
+		bound[name] = true
+		st.checkType(s, p, at.Pos(), f.Type())
+	}
+	var missing []string
+	for _, n := range names(s) {
+		if !bound[n] {
+			missing = append(missing, quote(n))
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		st.pass.Reportf(at.Pos(), "script %s needs %s, which the struct does not have", s.Name(), strings.Join(missing, ", "))
+	}
+}
+
+func normalize(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
+
+func reflectTag(tag, key string) string {
+	for tag != "" {
+		i := strings.Index(tag, key+`:"`)
+		if i < 0 {
+			return ""
+		}
+		rest := tag[i+len(key)+2:]
+		if j := strings.IndexByte(rest, '"'); j >= 0 {
+			return rest[:j]
+		}
+		return ""
+	}
+	return ""
+}
+
+func (st *state) checkType(s *resolve.Script, p resolve.Param, pos token.Pos, t types.Type) {
+	if t == nil {
+		return
+	}
+	want := p.Type
+	if p.Kind == resolve.KeyParam {
+		want = codec.String
+	}
+	if !canEncode(want, t) {
+		st.pass.Reportf(pos, "%s %s of script %s is %s: a %s never encodes to it", p.Kind, p.Name, s.Name(), want, types.TypeString(t, types.RelativeTo(st.pass.Pkg)))
+	}
+}
