@@ -1,0 +1,6 @@
+// Package vet holds redislua's static checks: the Lua linter (package
+// lint, also behind `redis-lua check`), the go/analysis analyzers
+// luaembed (passes/embedscripts), luacalls (passes/scriptcalls) and
+// luaraw (passes/rawdirectives), and the redis-lua-vet command that runs
+// them as `go vet -vettool=$(which redis-lua-vet) ./...` or standalone.
+package vet

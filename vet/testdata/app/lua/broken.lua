@@ -1,0 +1,2 @@
+%arg n integr
+return n
