@@ -145,7 +145,7 @@ func (e *env) diagnostics(c *ucli.Context, err error) []string {
 	dir := c.String("dir")
 	var lines []string
 	seen := map[string]bool{}
-	for _, one := range flatten(err) {
+	for _, one := range resolve.Flatten(err) {
 		line := one.Error()
 		var re resolve.Error
 		if errors.As(one, &re) && re.Pos().File != "" {
@@ -158,17 +158,6 @@ func (e *env) diagnostics(c *ucli.Context, err error) []string {
 	}
 	sort.SliceStable(lines, func(i, j int) bool { return lessPos(lines[i], lines[j]) })
 	return lines
-}
-
-func flatten(err error) []error {
-	if many, ok := err.(resolve.Errors); ok {
-		var out []error
-		for _, e := range many {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
 
 // displayPath is a script file's path as the user reaches it.

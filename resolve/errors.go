@@ -205,6 +205,23 @@ func (l Errors) Error() string {
 // Unwrap returns the errors.
 func (l Errors) Unwrap() []error { return l }
 
+// Flatten returns the errors of err one by one: the elements of an
+// Errors (nested ones too), or err itself; nil for nil.
+func Flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	many, ok := err.(Errors)
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range many {
+		out = append(out, Flatten(e)...)
+	}
+	return out
+}
+
 // join returns nil, the one error, or Errors.
 func join(errs []error) error {
 	switch len(errs) {

@@ -126,10 +126,8 @@ func (l *Loader) LoadMany(names ...string) (map[string]*Script, error) {
 	scripts := make(map[string]*Script, len(names))
 	var errs []error
 	for _, r := range results {
-		if many, ok := r.err.(Errors); ok {
-			errs = append(errs, many...)
-		} else if r.err != nil {
-			errs = append(errs, r.err)
+		if r.err != nil {
+			errs = append(errs, Flatten(r.err)...)
 		} else {
 			scripts[r.s.Name()] = r.s
 		}

@@ -84,6 +84,16 @@ func Embedded(t testing.TB) *Server {
 // required.
 func Real(t testing.TB) *Server {
 	t.Helper()
+	bin := serverBinary(t)
+	port := freePort(t, 0)
+	startServer(t, bin, port, t.TempDir())
+	return &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Real: true}
+}
+
+// serverBinary finds redis-server, or skips the test (fails it when a
+// real server is required).
+func serverBinary(t testing.TB) string {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		if Required() {
@@ -91,9 +101,7 @@ func Real(t testing.TB) *Server {
 		}
 		t.Skip("redis-server is not installed")
 	}
-	port := freePort(t, 0)
-	startServer(t, bin, port, t.TempDir())
-	return &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Real: true}
+	return bin
 }
 
 // freePort returns a loopback TCP port that was free a moment ago; with
@@ -189,13 +197,7 @@ func (c *Cluster) Client(t testing.TB) *redis.ClusterClient {
 // server is required.
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if Required() {
-			t.Fatalf("redis-server is not installed and %s is set", EnvRequire)
-		}
-		t.Skip("redis-server is not installed")
-	}
+	bin := serverBinary(t)
 	var addrs []string
 	var clients []*redis.Client
 	for range 3 {

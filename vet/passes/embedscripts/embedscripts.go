@@ -39,7 +39,7 @@ func run(pass *analysis.Pass) (any, error) {
 					Related:  []analysis.RelatedInformation{{Pos: e.Pos, Message: "embedded here"}},
 				})
 			}
-			for _, one := range flatten(err) {
+			for _, one := range resolve.Flatten(err) {
 				var re resolve.Error
 				if errors.As(one, &re) {
 					p := re.Pos()
@@ -58,18 +58,4 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
-}
-
-func flatten(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if many, ok := err.(resolve.Errors); ok {
-		var out []error
-		for _, e := range many {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []error{err}
 }
