@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/engine"
@@ -123,5 +127,108 @@ func TestRing(t *testing.T) {
 	sb, _ := b.Client(t).DBSize(ctx).Result()
 	if sa == 0 || sb == 0 || sa+sb != 20 {
 		t.Errorf("keys per shard: %d + %d", sa, sb)
+	}
+}
+
+// TestClusterMigration moves the slot of the keys being called from one
+// master to another while calls run, and flushes the new owner's script
+// cache: go-redis follows ASK and MOVED, the engine lets those resends
+// through, NOSCRIPT never surfaces, and the counter is exact.
+func TestClusterMigration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	cl := redistest.NewCluster(t)
+	c := cl.Client(t)
+	e := engine.New(c)
+	ctx := context.Background()
+	incr := load(t, "incr")
+	slot := engine.Slot("{mig}")
+	nodes := map[string]*redis.Client{}
+	ids := map[string]string{}
+	for _, addr := range cl.Addrs {
+		n := redis.NewClient(&redis.Options{Addr: addr})
+		defer n.Close()
+		nodes[addr] = n
+		id, err := n.Do(ctx, "cluster", "myid").Text()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[addr] = id
+	}
+	var from, to string
+	shards, err := nodes[cl.Addrs[0]].ClusterSlots(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range shards {
+		if int(sh.Start) <= slot && slot <= int(sh.End) {
+			from = sh.Nodes[0].Addr
+		}
+	}
+	for _, addr := range cl.Addrs {
+		if addr != from {
+			to = addr
+			break
+		}
+	}
+	stop := make(chan struct{})
+	var calls, failures atomic.Int64
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				key := "{mig}" + strconv.Itoa((g*1000+i)%50)
+				if _, err := e.Run(ctx, incr, map[string]any{"counter": key}).Int64(); err != nil {
+					failures.Add(1)
+					t.Errorf("call during migration: %v", err)
+					return
+				}
+				calls.Add(1)
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond)
+	src, dst := nodes[from], nodes[to]
+	host, port, _ := strings.Cut(to, ":")
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	dst.ScriptFlush(ctx)
+	must(dst.Do(ctx, "cluster", "setslot", slot, "importing", ids[from]).Err())
+	must(src.Do(ctx, "cluster", "setslot", slot, "migrating", ids[to]).Err())
+	for {
+		keys, err := src.Do(ctx, "cluster", "getkeysinslot", slot, 100).StringSlice()
+		must(err)
+		if len(keys) == 0 {
+			break
+		}
+		args := []any{"migrate", host, port, "", 0, 5000, "keys"}
+		for _, k := range keys {
+			args = append(args, k)
+		}
+		must(src.Do(ctx, args...).Err())
+	}
+	for _, n := range nodes {
+		must(n.Do(ctx, "cluster", "setslot", slot, "node", ids[to]).Err())
+	}
+	time.Sleep(100 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	var total int64
+	for i := range 50 {
+		n, _ := c.Get(ctx, "{mig}"+strconv.Itoa(i)).Int64()
+		total += n
+	}
+	t.Logf("slot %d moved from %s to %s during %d calls; counter sum %d", slot, from, to, calls.Load(), total)
+	if total != calls.Load() || failures.Load() > 0 {
+		t.Errorf("counter sum %d, want %d (failures %d)", total, calls.Load(), failures.Load())
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,6 +42,28 @@ type Server struct {
 	Real bool
 	// Mini is the embedded server when Real is false.
 	Mini *miniredis.Miniredis
+
+	t    testing.TB
+	bin  string
+	dir  string
+	port int
+	stop func()
+}
+
+// Stop kills a real server (SIGKILL: no goodbye to its clients).
+func (s *Server) Stop() {
+	if s.stop != nil {
+		s.stop()
+		s.stop = nil
+	}
+}
+
+// Start starts a stopped real server again on the same port.
+func (s *Server) Start() {
+	s.t.Helper()
+	if s.stop == nil {
+		s.stop = startServer(s.t, s.bin, s.port, s.dir)
+	}
 }
 
 // URL is the server's redis:// URL.
@@ -86,8 +109,9 @@ func Real(t testing.TB) *Server {
 	t.Helper()
 	bin := serverBinary(t)
 	port := freePort(t, 0)
-	startServer(t, bin, port, t.TempDir())
-	return &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Real: true}
+	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Real: true, t: t, bin: bin, dir: t.TempDir(), port: port}
+	s.stop = startServer(t, bin, port, s.dir)
+	return s
 }
 
 // serverBinary finds redis-server, or skips the test (fails it when a
@@ -132,7 +156,9 @@ func freePort(t testing.TB, offset int) int {
 	return 0
 }
 
-func startServer(t testing.TB, bin string, port int, dir string, extra ...string) {
+// startServer starts redis-server, waits until it answers, and returns a
+// function that kills it (also called at the end of the test).
+func startServer(t testing.TB, bin string, port int, dir string, extra ...string) (stop func()) {
 	t.Helper()
 	args := append([]string{
 		"--port", strconv.Itoa(port),
@@ -151,10 +177,14 @@ func startServer(t testing.TB, bin string, port int, dir string, extra ...string
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cmd.Process.Kill()
+			<-done
+		})
+	}
+	t.Cleanup(stop)
 	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + strconv.Itoa(port), MaxRetries: -1, DialTimeout: time.Second})
 	defer c.Close()
 	deadline := time.Now().Add(10 * time.Second)
@@ -163,7 +193,7 @@ func startServer(t testing.TB, bin string, port int, dir string, extra ...string
 		err := c.Ping(ctx).Err()
 		cancel()
 		if err == nil {
-			return
+			return stop
 		}
 		select {
 		case <-done:
