@@ -292,4 +292,3 @@ func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
 }
-
