@@ -37,10 +37,12 @@ type Engine struct {
 	client  redis.UniversalClient
 	cluster bool
 	scripts sync.Map // *resolve.Script → *prepared
+	last    atomic.Pointer[prepared]
 }
 
 // prepared is what every call of a script shares.
 type prepared struct {
+	script    *resolve.Script
 	sha, body []byte
 }
 
@@ -58,10 +60,14 @@ func New(client redis.UniversalClient) *Engine {
 func (e *Engine) Client() redis.UniversalClient { return e.client }
 
 func (e *Engine) prepare(s *resolve.Script) *prepared {
-	if p, ok := e.scripts.Load(s); ok {
-		return p.(*prepared)
+	if last := e.last.Load(); last != nil && last.script == s {
+		return last
 	}
-	p, _ := e.scripts.LoadOrStore(s, &prepared{sha: []byte(s.SHA1()), body: []byte(s.Source())})
+	p, ok := e.scripts.Load(s)
+	if !ok {
+		p, _ = e.scripts.LoadOrStore(s, &prepared{script: s, sha: []byte(s.SHA1()), body: []byte(s.Source())})
+	}
+	e.last.Store(p.(*prepared))
 	return p.(*prepared)
 }
 
@@ -70,10 +76,11 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 type Call struct {
 	cmd    redis.Cmd
 	marker marker
+	engine *Engine
 	script *resolve.Script
 	prep   *prepared
 	err    error  // an error found before sending
-	buf    [8]any // the command's arguments when they are few
+	buf    [6]any // the command's arguments when they are few
 	once   sync.Once
 	val    any
 	valErr error
@@ -84,9 +91,8 @@ type Call struct {
 // request: the second time, after a reply was lost, it refuses, so that
 // nothing is sent and go-redis stops retrying.
 type marker struct {
-	engine  *Engine
 	call    *Call
-	payload []byte
+	eval    bool        // the payload is the body (EVAL), not the SHA1
 	sent    atomic.Bool // the request was written at least once
 	refused atomic.Bool // a resend was refused: the outcome is unknown
 	// consumed is the refusal reply that allowed the last resend: seen
@@ -105,7 +111,10 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 		m.consumed = err
 	}
 	m.sent.Store(true)
-	return m.payload, nil
+	if m.eval {
+		return m.call.prep.body, nil
+	}
+	return m.call.prep.sha, nil
 }
 
 // String is what go-redis prints for the argument (cmd.String()).
@@ -113,8 +122,8 @@ func (m *marker) String() string { return string(m.call.prep.sha) }
 
 // newCall binds the values of a call and prepares its command.
 func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Call {
-	c := &Call{script: s, prep: e.prepare(s)}
-	c.marker = marker{engine: e, call: c, payload: c.prep.sha}
+	c := &Call{engine: e, script: s, prep: e.prepare(s)}
+	c.marker.call = c
 	nk, na := len(s.Keys()), len(s.Args())
 	args := c.buf[:0]
 	if n := 3 + nk + na; n > len(c.buf) {
@@ -170,7 +179,7 @@ func keyText(k any) string {
 func (c *Call) toEval() {
 	args := c.cmd.Args()
 	args[0] = "eval"
-	c.marker.payload = c.prep.body
+	c.marker.eval = true
 	c.marker.consumed = c.cmd.Err()
 	c.marker.sent.Store(false)
 }
@@ -348,7 +357,7 @@ func (e *Engine) callOf(cmd redis.Cmder) *Call {
 	if len(args) < 2 {
 		return nil
 	}
-	if m, ok := args[1].(*marker); ok && m.engine == e && &m.call.cmd == rc {
+	if m, ok := args[1].(*marker); ok && m.call.engine == e && &m.call.cmd == rc {
 		return m.call
 	}
 	return nil
@@ -363,28 +372,38 @@ func (h pipelineHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook { re
 
 func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		var calls []*Call
-		for _, cmd := range cmds {
-			if c := h.e.callOf(cmd); c != nil {
-				calls = append(calls, c)
+		first := -1
+		for i, cmd := range cmds {
+			if h.e.callOf(cmd) != nil {
+				first = i
+				break
 			}
 		}
-		if len(calls) == 0 {
+		if first < 0 {
 			return next(ctx, cmds)
 		}
+		// calls lists the engine's calls of the pipeline, from its first.
+		calls := func(keep func(*Call) bool) []*Call {
+			var out []*Call
+			for _, cmd := range cmds[first:] {
+				if c := h.e.callOf(cmd); c != nil && keep(c) {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+		all := func(*Call) bool { return true }
 		if len(cmds) > 1 && cmds[0].Name() == "multi" {
-			err := h.transaction(ctx, next, cmds, calls)
-			settle(calls, err)
+			mine := calls(all)
+			err := h.transaction(ctx, next, cmds, mine)
+			settle(mine, err)
 			return err
 		}
 		err := next(ctx, cmds)
-		settle(calls, err)
-		var again []*Call
-		for _, c := range calls {
-			if c.noScript() {
-				again = append(again, c)
-			}
+		if err != nil {
+			settle(calls(all), err)
 		}
+		again := calls((*Call).noScript)
 		if len(again) == 0 {
 			return err
 		}
