@@ -232,3 +232,26 @@ func TestClusterMigration(t *testing.T) {
 		t.Errorf("counter sum %d, want %d (failures %d)", total, calls.Load(), failures.Load())
 	}
 }
+
+// TestFailoverClient runs scripts through go-redis's failover client,
+// which finds the master through a real Sentinel.
+func TestFailoverClient(t *testing.T) {
+	master := redistest.Real(t)
+	sentinel := redistest.Sentinel(t, master)
+	c := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "mymaster", SentinelAddrs: []string{sentinel}})
+	defer c.Close()
+	e := engine.New(c)
+	ctx := context.Background()
+	master.Client(t).ScriptFlush(ctx)
+	for i := 1; i <= 3; i++ {
+		if n, err := e.Run(ctx, load(t, "incr"), map[string]any{"counter": "fo"}).Int64(); err != nil || n != int64(i) {
+			t.Fatalf("failover call %d = %d, %v", i, n, err)
+		}
+	}
+	p := c.Pipeline()
+	call := e.Queue(ctx, p, load(t, "incr"), map[string]any{"counter": "fo"})
+	p.Exec(ctx)
+	if n, err := call.Int64(); err != nil || n != 4 {
+		t.Errorf("failover pipeline = %d, %v", n, err)
+	}
+}

@@ -300,3 +300,48 @@ func (s *Server) Describe() string {
 	}
 	return fmt.Sprintf("miniredis at %s", s.Addr)
 }
+
+// Sentinel starts a real Redis Sentinel that monitors master under the
+// name "mymaster" and returns its address, for go-redis's failover
+// client. Without the binary the test is skipped, or fails when a real
+// server is required.
+func Sentinel(t testing.TB, master *Server) string {
+	t.Helper()
+	bin := serverBinary(t)
+	if !master.Real {
+		t.Fatal("redistest.Sentinel needs a real master")
+	}
+	dir := t.TempDir()
+	host, port, _ := net.SplitHostPort(master.Addr)
+	conf := "sentinel monitor mymaster " + host + " " + port + " 1\n" +
+		"sentinel down-after-milliseconds mymaster 5000\n"
+	if err := os.WriteFile(dir+"/sentinel.conf", []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sport := freePort(t, 0)
+	cmd := exec.Command(bin, dir+"/sentinel.conf", "--sentinel", "--port", strconv.Itoa(sport), "--bind", "127.0.0.1", "--protected-mode", "no", "--dir", dir, "--logfile", "sentinel.log")
+	cmd.Dir = dir
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start sentinel: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() { cmd.Process.Kill(); <-done })
+	addr := "127.0.0.1:" + strconv.Itoa(sport)
+	sc := redis.NewSentinelClient(&redis.Options{Addr: addr})
+	defer sc.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		got, err := sc.GetMasterAddrByName(ctx, "mymaster").Result()
+		cancel()
+		if err == nil && len(got) == 2 && got[1] == port {
+			return addr
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(dir + "/sentinel.log")
+			t.Fatalf("sentinel not ready after 10s: %v %v\n%s", got, err, log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
