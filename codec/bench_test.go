@@ -18,7 +18,7 @@ func members(n int) []string {
 // argument through codec beside encoding/json.Marshal of the same slice.
 func BenchmarkEncodeList10k(b *testing.B) {
 	list := members(10_000)
-	b.Run("codec", func(b *testing.B) {
+	b.Run("impl=codec", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := Encode("members", List, list); err != nil {
@@ -26,7 +26,7 @@ func BenchmarkEncodeList10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("encoding_json", func(b *testing.B) {
+	b.Run("impl=encoding_json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := json.Marshal(list); err != nil {
@@ -45,7 +45,7 @@ func BenchmarkEncodeListAny10k(b *testing.B) {
 			list[i] = "m" + strconv.Itoa(i)
 		}
 	}
-	b.Run("codec", func(b *testing.B) {
+	b.Run("impl=codec", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := Encode("members", List, list); err != nil {
@@ -53,7 +53,7 @@ func BenchmarkEncodeListAny10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("encoding_json", func(b *testing.B) {
+	b.Run("impl=encoding_json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := json.Marshal(list); err != nil {

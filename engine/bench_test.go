@@ -2,74 +2,188 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/engine/redistest"
+	"github.com/redislua/redislua/resolve"
 )
 
-// BenchmarkCall measures SPEC §9's first figure: one call through the
-// engine beside the same EVALSHA through go-redis, same client, same
-// script, same values.
+// Benchmarks of SPEC §9, each beside its baseline in the same run:
+// sub-benchmarks differ only in impl=engine / impl=goredis, so that
+//
+//	benchstat -col /impl bench.txt
+//
+// prints the ratio. They use a real redis-server when installed.
+
+var benchScripts = fstest.MapFS{
+	"typed.lua":   {Data: []byte("%key counter\n%arg step integer\n%return integer\nreturn redis.call('INCRBY', counter, step)\n")},
+	"untyped.lua": {Data: []byte("%key counter\n%arg step\nreturn redis.call('INCRBY', counter, step)\n")},
+}
+
+func benchScript(b *testing.B, name string) *resolve.Script {
+	s, err := resolve.New(benchScripts).Load(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkCall: one call through the engine vs the same EVALSHA through
+// go-redis, typed and untyped scripts, 1, 4 and 16 goroutines.
 func BenchmarkCall(b *testing.B) {
 	srv := redistest.New(b)
 	c := srv.Client(b)
 	e := engine.New(c)
 	ctx := context.Background()
-	s := load(b, "incr")
+	for _, name := range []string{"typed", "untyped"} {
+		s := benchScript(b, name)
+		c.ScriptLoad(ctx, s.Source())
+		for _, g := range []int{1, 4, 16} {
+			run := func(b *testing.B, call func()) {
+				b.ReportAllocs()
+				if g == 1 {
+					for b.Loop() {
+						call()
+					}
+					return
+				}
+				b.SetParallelism(max(1, g/runtime.GOMAXPROCS(0)))
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						call()
+					}
+				})
+			}
+			prefix := fmt.Sprintf("script=%s/g=%d", name, g)
+			b.Run(prefix+"/impl=engine", func(b *testing.B) {
+				values := map[string]any{"counter": "bench", "step": 1}
+				run(b, func() {
+					if _, err := e.Run(ctx, s, values).Result(); err != nil {
+						b.Error(err)
+					}
+				})
+			})
+			b.Run(prefix+"/impl=goredis", func(b *testing.B) {
+				keys := []string{"bench"}
+				run(b, func() {
+					if _, err := c.EvalSha(ctx, s.SHA1(), keys, 1).Result(); err != nil {
+						b.Error(err)
+					}
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkPipeline: 10,000 calls in one pipeline, and in one MULTI/EXEC.
+func BenchmarkPipeline(b *testing.B) {
+	srv := redistest.New(b)
+	c := srv.Client(b)
+	e := engine.New(c)
+	ctx := context.Background()
+	s := benchScript(b, "typed")
 	c.ScriptLoad(ctx, s.Source())
-	values := map[string]any{"counter": "bench"}
-	keys := []string{"bench"}
-	b.Run("engine", func(b *testing.B) {
+	for _, mode := range []string{"pipeline", "multi"} {
+		pipe := func() redis.Pipeliner {
+			if mode == "multi" {
+				return c.TxPipeline()
+			}
+			return c.Pipeline()
+		}
+		b.Run("mode="+mode+"/impl=engine", func(b *testing.B) {
+			b.ReportAllocs()
+			values := map[string]any{"counter": "bench", "step": 1}
+			for b.Loop() {
+				p := pipe()
+				for range 10_000 {
+					e.Queue(ctx, p, s, values)
+				}
+				if _, err := p.Exec(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("mode="+mode+"/impl=goredis", func(b *testing.B) {
+			b.ReportAllocs()
+			keys := []string{"bench"}
+			for b.Loop() {
+				p := pipe()
+				for range 10_000 {
+					p.EvalSha(ctx, s.SHA1(), keys, 1)
+				}
+				if _, err := p.Exec(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCluster: one call on a 3-master cluster.
+func BenchmarkCluster(b *testing.B) {
+	cl := redistest.NewCluster(b)
+	c := cl.Client(b)
+	e := engine.New(c)
+	ctx := context.Background()
+	s := benchScript(b, "typed")
+	if err := e.Preload(ctx, s); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("impl=engine", func(b *testing.B) {
 		b.ReportAllocs()
+		values := map[string]any{"counter": "bench", "step": 1}
 		for b.Loop() {
 			if _, err := e.Run(ctx, s, values).Result(); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	b.Run("goredis", func(b *testing.B) {
+	b.Run("impl=goredis", func(b *testing.B) {
 		b.ReportAllocs()
+		keys := []string{"bench"}
 		for b.Loop() {
-			if _, err := c.EvalSha(ctx, s.SHA1(), keys).Result(); err != nil {
+			if _, err := c.EvalSha(ctx, s.SHA1(), keys, 1).Result(); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 }
 
-// BenchmarkPipeline10k measures 10,000 calls in one pipeline.
-func BenchmarkPipeline10k(b *testing.B) {
-	srv := redistest.New(b)
-	c := srv.Client(b)
-	e := engine.New(c)
-	ctx := context.Background()
-	s := load(b, "incr")
-	c.ScriptLoad(ctx, s.Source())
-	values := map[string]any{"counter": "bench"}
-	keys := []string{"bench"}
-	b.Run("engine", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			p := c.Pipeline()
-			for range 10_000 {
-				e.Queue(ctx, p, s, values)
-			}
-			if _, err := p.Exec(ctx); err != nil {
-				b.Fatal(err)
-			}
+// BenchmarkFloor quotes redis-benchmark's EVALSHA of the same script on
+// the same server (one connection, no pipelining) as ns/op: the
+// physical floor under the per-call figures above.
+func BenchmarkFloor(b *testing.B) {
+	if _, err := exec.LookPath("redis-benchmark"); err != nil {
+		b.Skip("redis-benchmark is not installed")
+	}
+	srv := redistest.Real(b)
+	s := benchScript(b, "typed")
+	srv.Client(b).ScriptLoad(context.Background(), s.Source())
+	host, port, _ := strings.Cut(srv.Addr, ":")
+	// One measurement whatever b.N: redis-benchmark makes its own 20,000
+	// calls.
+	{
+		out, err := exec.Command("redis-benchmark", "-h", host, "-p", port, "-c", "1", "-n", "20000", "--csv",
+			"evalsha", s.SHA1(), "1", "bench", "1").Output()
+		if err != nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("goredis", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			p := c.Pipeline()
-			for range 10_000 {
-				p.EvalSha(ctx, s.SHA1(), keys)
-			}
-			if _, err := p.Exec(ctx); err != nil {
-				b.Fatal(err)
-			}
+		// "EVALSHA ...","<requests per second>",...
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		fields := strings.Split(lines[len(lines)-1], ",")
+		rps, err := strconv.ParseFloat(strings.Trim(fields[1], `"`), 64)
+		if err != nil {
+			b.Fatalf("redis-benchmark output %q", out)
 		}
-	})
+		b.ReportMetric(1e9/rps, "ns/call")
+		b.ReportMetric(0, "ns/op")
+	}
 }

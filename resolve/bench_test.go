@@ -61,7 +61,7 @@ func BenchmarkLoadTree(b *testing.B) {
 			}
 			return dir
 		}
-		b.Run(fmt.Sprintf("n=%d/readfiles", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/impl=readfiles", n), func(b *testing.B) {
 			dir := onDisk(b)
 			for b.Loop() {
 				fsys := os.DirFS(dir)
@@ -77,7 +77,7 @@ func BenchmarkLoadTree(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("n=%d/disk", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/impl=disk", n), func(b *testing.B) {
 			dir := onDisk(b)
 			b.ReportAllocs()
 			for b.Loop() {
@@ -87,7 +87,7 @@ func BenchmarkLoadTree(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("n=%d/memory", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("n=%d/impl=memory", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := New(m).LoadAll(); err != nil {
