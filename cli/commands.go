@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/resolve"
@@ -345,7 +346,7 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 	var v any
 	if c.Bool("raw") {
 		v, err = call.Reply()
-		if errors.Is(err, redisNil) {
+		if errors.Is(err, redis.Nil) {
 			v, err = nil, nil
 		}
 		if err != nil {

@@ -161,15 +161,16 @@ func (st *state) object(e ast.Expr) types.Object {
 	return nil
 }
 
-// unwrap sees through a helper call with one argument: must(x).
+// unwrap sees through a helper call whose only argument is a call:
+// must(loader.Load("x")). Conversions are not helpers.
 func (st *state) unwrap(e ast.Expr) ast.Expr {
 	e = ast.Unparen(e)
-	if call, ok := e.(*ast.CallExpr); ok && len(call.Args) == 1 {
-		if inner, ok := ast.Unparen(call.Args[0]).(*ast.CallExpr); ok {
-			if _, isConv := st.pass.TypesInfo.Types[call.Fun]; !isConv || !st.pass.TypesInfo.Types[call.Fun].IsType() {
-				return inner
-			}
-		}
+	call, ok := e.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 || st.pass.TypesInfo.Types[call.Fun].IsType() {
+		return e
+	}
+	if inner, ok := ast.Unparen(call.Args[0]).(*ast.CallExpr); ok {
+		return inner
 	}
 	return e
 }
