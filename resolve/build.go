@@ -31,6 +31,11 @@ type builder struct {
 	// are many.
 	recs  []rec
 	index map[*file]int
+	// Most scripts reach few files: their records and the include stack
+	// live in the builder itself.
+	recsBuf  [4]rec
+	stackBuf [4]*file
+	r        renderer
 	// size is the lower bound of the rendered size from checkSize, keys
 	// and args the number of parameters it met.
 	size       int64
@@ -43,7 +48,6 @@ type rec struct {
 	state  visit
 	height int   // the longest include chain below the file
 	steady int64 // see checkSize; -1 until computed
-	incs   []int // the records of the files its includes name
 	// Of the size pass and of the render pass: a once file was rendered;
 	// a non-once file was walked in full once.
 	sizeDone, renderDone bool
@@ -88,7 +92,8 @@ func (b *builder) rec(f *file) int {
 }
 
 func (l *Loader) build(top *file) (*Script, error) {
-	b := &builder{l: l, top: top, recs: make([]rec, 0, 8)}
+	b := &builder{l: l, top: top}
+	b.recs, b.stack = b.recsBuf[:0], b.stackBuf[:0]
 	b.graph(top)
 	if len(b.errs) > 0 {
 		return nil, join(b.errs)
@@ -117,20 +122,19 @@ func (b *builder) graph(f *file) {
 	b.stack = append(b.stack, f)
 	b.errs = append(b.errs, f.errs...)
 	h := 0
-	incs := make([]int, 0, len(f.incs))
-	defer func() { b.recs[fi].incs = incs }()
-	for _, inc := range f.incs {
-		if inc.err != nil {
-			b.errs = append(b.errs, inc.err)
+	targets, errs := b.l.includes(f)
+	for k, inc := range f.incs {
+		if errs != nil && errs[k] != nil {
+			err := errs[k]
+			if err == inc.err {
+				b.errs = append(b.errs, err) // positioned already
+			} else {
+				b.errs = append(b.errs, b.includeError(f, inc, err))
+			}
 			continue
 		}
-		g, err := b.l.file(inc.target)
-		if err != nil {
-			b.errs = append(b.errs, b.includeError(f, inc, err))
-			continue
-		}
+		g := targets[k]
 		gi := b.rec(g)
-		incs = append(incs, gi)
 		at := f.pos(f.items[inc.item].Pos)
 		switch b.recs[gi].state {
 		case onStack:
@@ -207,9 +211,9 @@ func (b *builder) checkSize() error {
 		total := f.ownSize
 		b.keys += f.ownKeys
 		b.args += f.ownArgs
-		for k, gi := range b.recs[fi].incs {
+		for k, g := range f.targets {
 			inc := f.incs[k]
-			g := b.recs[gi].f
+			gi := b.rec(g)
 			var s int64
 			switch {
 			case g.once && b.recs[gi].sizeDone:
@@ -244,8 +248,8 @@ func (b *builder) steadySize(fi int) int64 {
 		return s
 	}
 	total := b.recs[fi].f.ownSize
-	for _, gi := range b.recs[fi].incs {
-		if !b.recs[gi].f.once {
+	for _, g := range b.recs[fi].f.targets {
+		if gi := b.rec(g); !g.once {
 			total = add(total, b.steadySize(gi))
 		}
 	}
@@ -258,23 +262,26 @@ type renderer struct {
 	b      *builder
 	buf    []byte
 	s      *Script
-	retPos *Position
+	retPos Position // of the top script's %return, when hasRet
+	hasRet bool
 	errs   []error
 	tooBig bool // the size limit is reached: stop rendering
 }
 
 func (b *builder) render() (*Script, error) {
-	r := &renderer{
+	params := make([]Param, 0, b.keys+b.args) // keys, then args: one array
+	b.r = renderer{
 		b:   b,
 		buf: make([]byte, 0, b.size+b.size/8+16),
 		s: &Script{
 			name:     b.top.name,
-			keys:     make([]Param, 0, b.keys),
-			args:     make([]Param, 0, b.args),
+			keys:     params[:0:b.keys],
+			args:     params[b.keys:b.keys],
 			includes: make([]string, 0, len(b.recs)-1),
 			regions:  make([]region, 0, 2*len(b.recs)+1),
 		},
 	}
+	r := &b.r
 	b.recs[b.rec(b.top)].renderDone = true
 	r.s.nodes = append(make([]node, 0, len(b.recs)), node{parent: -1, file: b.top})
 	r.file(b.rec(b.top), 0)
@@ -320,7 +327,7 @@ func (r *renderer) overLimit(f *file, line int) bool {
 // file renders the file of record fi as node n.
 func (r *renderer) file(fi, n int) {
 	f := r.b.recs[fi].f
-	incs := r.b.recs[fi].incs
+	targets := f.targets
 	for i := range f.items {
 		it := &f.items[i]
 		line := it.Pos.Line
@@ -360,10 +367,10 @@ func (r *renderer) file(fi, n int) {
 		case directive.Return:
 			if n == 0 {
 				p := f.pos(it.Pos)
-				if r.retPos != nil {
-					r.errs = append(r.errs, &ReturnError{Position: p, First: *r.retPos})
+				if r.hasRet {
+					r.errs = append(r.errs, &ReturnError{Position: p, First: r.retPos})
 				} else {
-					r.retPos = &p
+					r.retPos, r.hasRet = p, true
 					r.s.ret, _ = codec.ParseType(it.Type.Text)
 				}
 			}
@@ -373,8 +380,8 @@ func (r *renderer) file(fi, n int) {
 			r.line(n, line)
 			r.buf = appendCommentLine(r.buf, it.Src)
 		case directive.Include:
-			gi := incs[0]
-			incs = incs[1:]
+			gi := r.b.rec(targets[0])
+			targets = targets[1:]
 			g := &r.b.recs[gi]
 			switch {
 			case g.f.once && g.renderDone:

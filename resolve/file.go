@@ -3,6 +3,7 @@ package resolve
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/directive"
@@ -24,6 +25,12 @@ type file struct {
 	ownKeys, ownArgs int
 	errs             []error   // its directive errors, positioned
 	incs             []include // its %include lines, resolved
+
+	// The files its includes name, read once per loader (see
+	// Loader.includes); an error where one could not be read.
+	resolveOnce sync.Once
+	targets     []*file
+	targetErrs  []error // nil when every include was read
 }
 
 // include is one %include line of a file.

@@ -217,6 +217,28 @@ func isEscape(err error) bool {
 	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "escapes from parent")
 }
 
+// includes returns the files f's includes name, in order, reading them
+// (once per file and loader); errs[k] is set where include k names a
+// file that cannot be read or leaves the root.
+func (l *Loader) includes(f *file) (targets []*file, errs []error) {
+	f.resolveOnce.Do(func() {
+		f.targets = make([]*file, len(f.incs))
+		for k, inc := range f.incs {
+			err := inc.err
+			if err == nil {
+				f.targets[k], err = l.file(inc.target)
+			}
+			if err != nil {
+				if f.targetErrs == nil {
+					f.targetErrs = make([]error, len(f.incs))
+				}
+				f.targetErrs[k] = err
+			}
+		}
+	})
+	return f.targets, f.targetErrs
+}
+
 // file returns the parsed file of a clean name, reading it at most once.
 func (l *Loader) file(name string) (*file, error) {
 	p := fileName(name)
