@@ -25,10 +25,13 @@
 //   - helpers that take the Load call as their only argument:
 //     must(scripts.Load("create_foo"))
 //
+// A script held by a package-level variable or a struct field is
+// exported as a fact, so calls in packages that import it are checked
+// too (scripts.CreateFoo, svc.foo).
+//
 // Not followed: loaders or scripts passed as function arguments or
 // returned from functions, scripts held in maps or slices, names that
-// are not constants, file systems other than embedded ones, and scripts
-// embedded by another package (no facts cross packages yet). Values are
+// are not constants, and file systems other than embedded ones. Values are
 // checked when they are a map literal with constant string keys, or a
 // struct value (every exported field, as the engine binds them).
 package scriptcalls

@@ -21,11 +21,12 @@ import (
 
 // Analyzer checks the named values of engine calls.
 var Analyzer = &analysis.Analyzer{
-	Name:     "luacalls",
-	Doc:      "check the named values of redislua engine calls against the scripts' signatures",
-	URL:      "https://pkg.go.dev/github.com/redislua/redislua/vet/passes/scriptcalls",
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
-	Run:      run,
+	Name:      "luacalls",
+	Doc:       "check the named values of redislua engine calls against the scripts' signatures",
+	URL:       "https://pkg.go.dev/github.com/redislua/redislua/vet/passes/scriptcalls",
+	Requires:  []*analysis.Analyzer{inspect.Analyzer},
+	Run:       run,
+	FactTypes: []analysis.Fact{new(signature)},
 }
 
 const (
@@ -45,12 +46,58 @@ type scriptRef struct {
 	name string
 }
 
+// signature is what the checks need of a script; as an object fact it
+// carries a script held by a package-level variable or a struct field to
+// the packages that import it.
+type signature struct {
+	Script string
+	Params []param
+}
+
+type param struct {
+	Name string
+	Key  bool
+	Type codec.Type
+}
+
+func (*signature) AFact() {}
+
+func (s *signature) String() string { return "script " + s.Script }
+
+func newSignature(s *resolve.Script) *signature {
+	sig := &signature{Script: s.Name()}
+	for _, p := range s.Keys() {
+		sig.Params = append(sig.Params, param{Name: p.Name, Key: true})
+	}
+	for _, p := range s.Args() {
+		sig.Params = append(sig.Params, param{Name: p.Name, Type: p.Type})
+	}
+	return sig
+}
+
+func (s *signature) param(name string) (param, bool) {
+	for _, p := range s.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return param{}, false
+}
+
+func (s *signature) names() []string {
+	out := make([]string, len(s.Params))
+	for i, p := range s.Params {
+		out[i] = p.Name
+	}
+	return out
+}
+
 type state struct {
 	pass    *analysis.Pass
 	fsOf    map[types.Object]fsRef
 	loaders map[types.Object]fsRef
 	scripts map[types.Object]scriptRef
-	loaded  map[scriptRef]*resolve.Script
+	loaded  map[scriptRef]*signature
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -59,15 +106,12 @@ func run(pass *analysis.Pass) (any, error) {
 		fsOf:    map[types.Object]fsRef{},
 		loaders: map[types.Object]fsRef{},
 		scripts: map[types.Object]scriptRef{},
-		loaded:  map[scriptRef]*resolve.Script{},
+		loaded:  map[scriptRef]*signature{},
 	}
 	for _, e := range embedded.Find(pass) {
 		if e.Var != nil {
 			st.fsOf[e.Var] = fsRef{embed: e, dir: "."}
 		}
-	}
-	if len(st.fsOf) == 0 {
-		return nil, nil
 	}
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	// Assignments bind file systems, loaders and scripts to variables and
@@ -117,6 +161,17 @@ func run(pass *analysis.Pass) (any, error) {
 	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil)}, func(n ast.Node) {
 		st.checkCall(n.(*ast.CallExpr))
 	})
+	// Scripts held by package-level variables and struct fields become
+	// facts, for the calls of importing packages.
+	for obj, ref := range st.scripts {
+		v, ok := obj.(*types.Var)
+		if !ok || obj.Pkg() != pass.Pkg || !(v.IsField() || obj.Parent() == pass.Pkg.Scope()) {
+			continue
+		}
+		if sig := st.load(ref); sig != nil {
+			pass.ExportObjectFact(obj, sig)
+		}
+	}
 	return nil, nil
 }
 
@@ -154,8 +209,15 @@ func (st *state) object(e ast.Expr) types.Object {
 			}
 		}
 	case *ast.SelectorExpr:
-		if sel, ok := st.pass.TypesInfo.Selections[x]; ok && sel.Kind() == types.FieldVal {
-			return sel.Obj()
+		if sel, ok := st.pass.TypesInfo.Selections[x]; ok {
+			if sel.Kind() == types.FieldVal {
+				return sel.Obj()
+			}
+			return nil
+		}
+		// A qualified identifier: pkg.Var.
+		if v, ok := st.pass.TypesInfo.ObjectOf(x.Sel).(*types.Var); ok {
+			return v
 		}
 	}
 	return nil
@@ -247,13 +309,33 @@ func (st *state) scriptExpr(e ast.Expr) (scriptRef, bool) {
 	return scriptRef{}, false
 }
 
-func (st *state) load(ref scriptRef) *resolve.Script {
+// load returns the signature of a script of this package; nil when it
+// does not load (luaembed reports why).
+func (st *state) load(ref scriptRef) *signature {
 	if s, ok := st.loaded[ref]; ok {
 		return s
 	}
-	s, _ := resolve.New(ref.fs.embed.FS(ref.fs.dir)).Load(ref.name)
-	st.loaded[ref] = s // nil when it does not load: luaembed reports why
-	return s
+	var sig *signature
+	if s, err := resolve.New(ref.fs.embed.FS(ref.fs.dir)).Load(ref.name); err == nil {
+		sig = newSignature(s)
+	}
+	st.loaded[ref] = sig
+	return sig
+}
+
+// signatureOf returns the signature of the script an expression holds:
+// one of this package, or one another package exported as a fact.
+func (st *state) signatureOf(e ast.Expr) *signature {
+	if ref, ok := st.scriptExpr(e); ok {
+		return st.load(ref)
+	}
+	if obj := st.object(e); obj != nil && obj.Pkg() != st.pass.Pkg {
+		var sig signature
+		if st.pass.ImportObjectFact(obj, &sig) {
+			return &sig
+		}
+	}
+	return nil
 }
 
 func (st *state) checkCall(call *ast.CallExpr) {
@@ -269,11 +351,7 @@ func (st *state) checkCall(call *ast.CallExpr) {
 	if len(call.Args) <= vi {
 		return
 	}
-	ref, ok := st.scriptExpr(call.Args[si])
-	if !ok {
-		return
-	}
-	s := st.load(ref)
+	s := st.signatureOf(call.Args[si])
 	if s == nil {
 		return
 	}
@@ -302,19 +380,9 @@ func isString(t types.Type) bool {
 	return ok && b.Info()&types.IsString != 0
 }
 
-func names(s *resolve.Script) []string {
-	var out []string
-	for _, ps := range [][]resolve.Param{s.Keys(), s.Args()} {
-		for _, p := range ps {
-			out = append(out, p.Name)
-		}
-	}
-	return out
-}
-
-func (st *state) unknown(s *resolve.Script, pos token.Pos, name string) {
-	msg := "script " + s.Name() + " has no parameter " + quote(name)
-	if hint := directive.Suggest(name, names(s)); hint != "" {
+func (st *state) unknown(s *signature, pos token.Pos, name string) {
+	msg := "script " + s.Script + " has no parameter " + quote(name)
+	if hint := directive.Suggest(name, s.names()); hint != "" {
 		msg += "; did you mean " + quote(hint) + "?"
 	}
 	st.pass.Reportf(pos, "%s", msg)
@@ -322,7 +390,7 @@ func (st *state) unknown(s *resolve.Script, pos token.Pos, name string) {
 
 func quote(s string) string { return `"` + s + `"` }
 
-func (st *state) checkMap(s *resolve.Script, lit *ast.CompositeLit) {
+func (st *state) checkMap(s *signature, lit *ast.CompositeLit) {
 	given := map[string]bool{}
 	complete := true
 	for _, el := range lit.Elts {
@@ -337,7 +405,7 @@ func (st *state) checkMap(s *resolve.Script, lit *ast.CompositeLit) {
 			continue
 		}
 		given[name] = true
-		p, ok := s.Param(name)
+		p, ok := s.param(name)
 		if !ok {
 			st.unknown(s, kv.Key.Pos(), name)
 			continue
@@ -348,19 +416,19 @@ func (st *state) checkMap(s *resolve.Script, lit *ast.CompositeLit) {
 		return
 	}
 	var missing []string
-	for _, n := range names(s) {
+	for _, n := range s.names() {
 		if !given[n] {
 			missing = append(missing, quote(n))
 		}
 	}
 	if len(missing) > 0 {
-		st.pass.Reportf(lit.Pos(), "script %s needs %s", s.Name(), strings.Join(missing, ", "))
+		st.pass.Reportf(lit.Pos(), "script %s needs %s", s.Script, strings.Join(missing, ", "))
 	}
 }
 
 // checkStruct binds fields as the engine does: the redislua tag, or the
 // name without case and underscores.
-func (st *state) checkStruct(s *resolve.Script, at ast.Expr, str *types.Struct) {
+func (st *state) checkStruct(s *signature, at ast.Expr, str *types.Struct) {
 	bound := map[string]bool{}
 	for i := 0; i < str.NumFields(); i++ {
 		f := str.Field(i)
@@ -371,13 +439,13 @@ func (st *state) checkStruct(s *resolve.Script, at ast.Expr, str *types.Struct) 
 		name := tag
 		if name == "" {
 			name = f.Name()
-			for _, n := range names(s) {
+			for _, n := range s.names() {
 				if normalize(n) == normalize(f.Name()) {
 					name = n
 				}
 			}
 		}
-		p, ok := s.Param(name)
+		p, ok := s.param(name)
 		if !ok {
 			st.unknown(s, at.Pos(), name)
 			continue
@@ -386,14 +454,14 @@ func (st *state) checkStruct(s *resolve.Script, at ast.Expr, str *types.Struct) 
 		st.checkType(s, p, at.Pos(), f.Type())
 	}
 	var missing []string
-	for _, n := range names(s) {
+	for _, n := range s.names() {
 		if !bound[n] {
 			missing = append(missing, quote(n))
 		}
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		st.pass.Reportf(at.Pos(), "script %s needs %s, which the struct does not have", s.Name(), strings.Join(missing, ", "))
+		st.pass.Reportf(at.Pos(), "script %s needs %s, which the struct does not have", s.Script, strings.Join(missing, ", "))
 	}
 }
 
@@ -414,15 +482,15 @@ func reflectTag(tag, key string) string {
 	return ""
 }
 
-func (st *state) checkType(s *resolve.Script, p resolve.Param, pos token.Pos, t types.Type) {
+func (st *state) checkType(s *signature, p param, pos token.Pos, t types.Type) {
 	if t == nil {
 		return
 	}
-	want := p.Type
-	if p.Kind == resolve.KeyParam {
-		want = codec.String
+	want, kind := p.Type, "arg"
+	if p.Key {
+		want, kind = codec.String, "key"
 	}
 	if !canEncode(want, t) {
-		st.pass.Reportf(pos, "%s %s of script %s is %s: a %s never encodes to it", p.Kind, p.Name, s.Name(), want, types.TypeString(t, types.RelativeTo(st.pass.Pkg)))
+		st.pass.Reportf(pos, "%s %s of script %s is %s: a %s never encodes to it", kind, p.Name, s.Script, want, types.TypeString(t, types.RelativeTo(st.pass.Pkg)))
 	}
 }

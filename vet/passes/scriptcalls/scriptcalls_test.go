@@ -8,5 +8,5 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), scriptcalls.Analyzer, "calls")
+	analysistest.Run(t, analysistest.TestData(), scriptcalls.Analyzer, "calls", "scripts", "user")
 }

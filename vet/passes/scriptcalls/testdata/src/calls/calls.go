@@ -19,7 +19,7 @@ func sub(f fs.FS, err error) fs.FS { return f }
 // A package-level loader over fs.Sub of the embedded files, and a script
 // held in a package-level variable through a helper.
 var loader = resolve.New(sub(fs.Sub(luaFS, "lua")))
-var createFoo = must(loader.Load("create_foo"))
+var createFoo = must(loader.Load("create_foo")) // want createFoo:"script create_foo"
 
 type label string
 
@@ -45,7 +45,7 @@ func calls(ctx context.Context, e *engine.Engine, p engine.Pipeliner, n int, tag
 type service struct {
 	e      *engine.Engine
 	loader *resolve.Loader
-	foo    *resolve.Script
+	foo    *resolve.Script // want foo:"script create_foo"
 }
 
 func newService(e *engine.Engine) (*service, error) {

@@ -1,0 +1,4 @@
+%key counter
+%arg step integer
+%return integer
+return redis.call('INCRBY', counter, step)
