@@ -46,13 +46,21 @@ type prepared struct {
 	sha, body []byte
 }
 
-// New returns an engine of client. It adds a hook to the client that
-// keeps NOSCRIPT out of its pipelines and transactions; the hook touches
-// only this engine's own calls. Make one engine per client and share it.
+// hooked records the clients that have the engine's pipeline hook. It
+// holds them: a client is long-lived, and a collected client's address
+// must not be mistaken for a new one's.
+var hooked sync.Map // redis.UniversalClient → struct{}
+
+// New returns an engine of client. The first engine of a client adds a
+// hook to it that keeps NOSCRIPT out of its pipelines and transactions;
+// the hook touches only engine calls, of any engine of that client.
+// Engines are cheap, but one per client, shared, is the intended use.
 func New(client redis.UniversalClient) *Engine {
 	e := &Engine{client: client}
 	_, e.cluster = client.(*redis.ClusterClient)
-	client.AddHook(pipelineHook{e})
+	if _, loaded := hooked.LoadOrStore(client, struct{}{}); !loaded {
+		client.AddHook(pipelineHook{e})
+	}
 	return e
 }
 
@@ -347,7 +355,8 @@ func (c *Call) decode() {
 	c.val = v
 }
 
-// callOf returns the call of engine e that a queued command is, or nil.
+// callOf returns the engine call (of any engine of e's client) that a
+// queued command is, or nil.
 func (e *Engine) callOf(cmd redis.Cmder) *Call {
 	rc, ok := cmd.(*redis.Cmd)
 	if !ok {
@@ -357,7 +366,7 @@ func (e *Engine) callOf(cmd redis.Cmder) *Call {
 	if len(args) < 2 {
 		return nil
 	}
-	if m, ok := args[1].(*marker); ok && m.call.engine == e && &m.call.cmd == rc {
+	if m, ok := args[1].(*marker); ok && m.call.engine.client == e.client && &m.call.cmd == rc {
 		return m.call
 	}
 	return nil
