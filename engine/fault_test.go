@@ -28,6 +28,32 @@ func faultOnce(word string, f redistest.Fault) func([]byte) redistest.Fault {
 	}
 }
 
+// randomFaults returns a fault function that drops a connection before
+// a request, after it, or mid-reply, each with percent% probability,
+// counting what it injects in counts (indexed by Fault) when not nil.
+func randomFaults(seed uint64, percent int, counts *[4]atomic.Int64) func([]byte) redistest.Fault {
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	return func([]byte) redistest.Fault {
+		mu.Lock()
+		r := rng.IntN(100)
+		mu.Unlock()
+		f := redistest.Pass
+		switch {
+		case r < percent:
+			f = redistest.DropBeforeSend
+		case r < 2*percent:
+			f = redistest.DropAfterSend
+		case r < 3*percent:
+			f = redistest.DropMidReply
+		}
+		if counts != nil {
+			counts[f].Add(1)
+		}
+		return f
+	}
+}
+
 // TestGoRedisRetryRunsTwice proves the problem the engine solves: with
 // its default MaxRetries, go-redis resends an EVALSHA whose reply was
 // lost, and the script runs twice.
@@ -118,21 +144,7 @@ func TestRandomFaults(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: proxy.Addr, PoolSize: 16, ReadTimeout: 2 * time.Second})
 	defer c.Close()
 	e := engine.New(c)
-	var mu sync.Mutex
-	rng := rand.New(rand.NewPCG(1, 2))
-	proxy.SetFault(func([]byte) redistest.Fault {
-		mu.Lock()
-		defer mu.Unlock()
-		switch r := rng.IntN(100); {
-		case r < 3:
-			return redistest.DropBeforeSend
-		case r < 6:
-			return redistest.DropAfterSend
-		case r < 9:
-			return redistest.DropMidReply
-		}
-		return redistest.Pass
-	})
+	proxy.SetFault(randomFaults(1, 3, nil))
 	var ok, notRun, unknown atomic.Int64
 	count := func(call *engine.Call, kind int) {
 		_, err := call.Int64()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,25 +41,8 @@ func TestHardeningFaults(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: proxy.Addr, PoolSize: 32, ReadTimeout: 2 * time.Second})
 	defer c.Close()
 	e := engine.New(c)
-	var mu sync.Mutex
-	rng := rand.New(rand.NewPCG(7, 11))
 	var faults [4]atomic.Int64
-	proxy.SetFault(func([]byte) redistest.Fault {
-		mu.Lock()
-		r := rng.IntN(100)
-		mu.Unlock()
-		f := redistest.Pass
-		switch {
-		case r < 2:
-			f = redistest.DropBeforeSend
-		case r < 4:
-			f = redistest.DropAfterSend
-		case r < 6:
-			f = redistest.DropMidReply
-		}
-		faults[f].Add(1)
-		return f
-	})
+	proxy.SetFault(randomFaults(7, 2, &faults))
 	const goroutines, perG = 32, 625 // 20,000 calls
 	var ok, notRun, unknown, twice atomic.Int64
 	var wg sync.WaitGroup
