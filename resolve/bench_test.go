@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -29,6 +30,24 @@ func genTree(n int) fstest.MapFS {
 		m[fmt.Sprintf("s/s%d.lua", i)] = &fstest.MapFile{Data: []byte(b.String())}
 	}
 	return m
+}
+
+// heldBytes is the heap a loaded set keeps alive: the live heap with the
+// loader and its scripts, less the live heap without them.
+func heldBytes(m fstest.MapFS) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	l := New(m)
+	all, _ := l.LoadAll()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(all)
+	runtime.KeepAlive(l)
+	if after.HeapAlloc < before.HeapAlloc {
+		return 0
+	}
+	return after.HeapAlloc - before.HeapAlloc
 }
 
 func writeTree(b *testing.B, m fstest.MapFS) string {
@@ -94,6 +113,7 @@ func BenchmarkLoadTree(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(heldBytes(m)), "held-B")
 		})
 	}
 }
