@@ -171,7 +171,7 @@ func TestCommands(t *testing.T) {
 		t.Errorf("inspect = %+v", r)
 	}
 	r = run(t, examples, nil, "--dir", "lua", "check")
-	if r.code != 0 || r.stdout != "" || r.stderr != "lua/create_foo.lua:16:5: (RL104) cjson.encode of integer argument size: cjson keeps 14 significant digits; encode it with tostring\n" {
+	if r.code != 0 || r.stdout != "" || r.stderr != "lua/create_foo.lua:16:10: (RL104) cjson.encode of integer argument size: cjson keeps 14 significant digits; encode it with tostring\n" {
 		t.Errorf("check of the examples = %+v", r)
 	}
 	r = run(t, examples, nil, "--dir", "lua", "exec", "-e", "%include \"lib/util\"\n%arg n integer\nreturn clamp(n, 0, 10)", "n=42")

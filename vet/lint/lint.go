@@ -151,7 +151,13 @@ func (l *linter) report(code string, sev Severity, line int, word, msg string) {
 		last := frames[len(frames)-1]
 		f.Pos = resolve.Position{File: last.Script + resolve.Ext, Line: last.Line}
 		if word != "" {
-			if i := indexWord(last.Text, word); i >= 0 {
+			src := codePart(last.Text)
+			i := indexWord(src, word)
+			if readOnly[code] {
+				// A read: the last occurrence (size=size: the value).
+				i = lastIndexWord(src, word)
+			}
+			if i >= 0 {
 				f.Pos.Col = i + 1
 			}
 		}
@@ -160,6 +166,45 @@ func (l *linter) report(code string, sev Severity, line int, word, msg string) {
 		}
 	}
 	l.findings = append(l.findings, f)
+}
+
+// codePart is a line without its trailing -- comment (quotes respected,
+// long strings and comments not).
+func codePart(text string) string {
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '-' && i+1 < len(text) && text[i+1] == '-':
+			return text[:i]
+		}
+	}
+	return text
+}
+
+// readOnly are the codes that report a read of a name, not a definition.
+var readOnly = map[string]bool{"W113": true, "RL103": true, "RL104": true}
+
+// lastIndexWord finds the last whole-identifier occurrence of name.
+func lastIndexWord(text, name string) int {
+	last := -1
+	for i := 0; i < len(text); {
+		j := indexWord(text[i:], name)
+		if j < 0 {
+			break
+		}
+		last = i + j
+		i = last + 1
+	}
+	return last
 }
 
 // indexWord finds name in a line as a whole identifier.
