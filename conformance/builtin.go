@@ -207,14 +207,20 @@ func ArgValues(raw json.RawMessage) (map[string]any, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, err
 	}
+	// The top level holds names, never a $ object.
+	return m, convertEach(m)
+}
+
+// convertEach replaces every value of m by its Go value.
+func convertEach(m map[string]any) error {
 	for k, v := range m {
 		cv, err := goValue(v)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		m[k] = cv
 	}
-	return m, nil
+	return nil
 }
 
 func goValue(v any) (any, error) {
@@ -260,14 +266,7 @@ func goValue(v any) (any, error) {
 				}
 			}
 		}
-		for k, el := range x {
-			cv, err := goValue(el)
-			if err != nil {
-				return nil, err
-			}
-			x[k] = cv
-		}
-		return x, nil
+		return x, convertEach(x)
 	}
 	return v, nil
 }

@@ -23,13 +23,12 @@ type Case struct {
 	Files   map[string]string // the script tree: "main.lua", "lib/x.lua"
 	Load    string            // the script to load ("main")
 
-	Render    *string           // the exact rendering
-	Signature *Signature        // keys, args, return
-	Error     *ErrorSpec        // the load must fail so
-	Lines     []LineSpec        // the source map
-	Runs      []RunSpec         // calls on a backend
-	Backends  []string          // the backends the whole case is for (all when empty)
-	Extra     map[string][]byte // sections the harness does not know
+	Render    *string    // the exact rendering
+	Signature *Signature // keys, args, return
+	Error     *ErrorSpec // the load must fail so
+	Lines     []LineSpec // the source map
+	Runs      []RunSpec  // calls on a backend
+	Backends  []string   // the backends the whole case is for (all when empty)
 }
 
 // Signature is what a load tells of a script.

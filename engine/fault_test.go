@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -25,6 +26,39 @@ func faultOnce(word string, f redistest.Fault) func([]byte) redistest.Fault {
 			return f
 		}
 		return redistest.Pass
+	}
+}
+
+// outcomes counts how calls ended: success, not executed, outcome unknown.
+type outcomes struct{ ok, notRun, unknown atomic.Int64 }
+
+// add counts a call's error and reports whether it was one of the three
+// outcomes a caller can tell apart with errors.Is.
+func (o *outcomes) add(err error) bool {
+	switch {
+	case err == nil:
+		o.ok.Add(1)
+	case errors.Is(err, engine.ErrNotExecuted):
+		o.notRun.Add(1)
+	case errors.Is(err, engine.ErrOutcomeUnknown):
+		o.unknown.Add(1)
+	default:
+		return false
+	}
+	return true
+}
+
+func (o *outcomes) String() string {
+	return fmt.Sprintf("%d successes, %d not executed, %d outcome unknown", o.ok.Load(), o.notRun.Load(), o.unknown.Load())
+}
+
+// check fails the test unless the counter the calls incremented lies
+// between the successes and the successes plus the unknown outcomes: no
+// call ran twice, every success ran.
+func (o *outcomes) check(t *testing.T, counter int64) {
+	t.Helper()
+	if low, high := o.ok.Load(), o.ok.Load()+o.unknown.Load(); counter < low || counter > high {
+		t.Errorf("counter %d outside [%d, %d]: a call ran twice or a success did not run", counter, low, high)
 	}
 }
 
@@ -145,17 +179,9 @@ func TestRandomFaults(t *testing.T) {
 	defer c.Close()
 	e := engine.New(c)
 	proxy.SetFault(randomFaults(1, 3, nil))
-	var ok, notRun, unknown atomic.Int64
+	var out outcomes
 	count := func(call *engine.Call, kind int) {
-		_, err := call.Int64()
-		switch {
-		case err == nil:
-			ok.Add(1)
-		case errors.Is(err, engine.ErrNotExecuted):
-			notRun.Add(1)
-		case errors.Is(err, engine.ErrOutcomeUnknown):
-			unknown.Add(1)
-		default:
+		if _, err := call.Int64(); !out.add(err) {
 			v, rerr := call.Reply()
 			args, sent, refused, consumed := call.Debug()
 			t.Errorf("unclassified error (kind %d): %v; reply %v %v; args[0] %v sent %v refused %v consumed %v", kind, err, v, rerr, args[0], sent, refused, consumed)
@@ -190,8 +216,6 @@ func TestRandomFaults(t *testing.T) {
 	}
 	wg.Wait()
 	counter, _ := direct.Get(ctx, "faults").Int64()
-	t.Logf("successes %d, not executed %d, outcome unknown %d, counter %d", ok.Load(), notRun.Load(), unknown.Load(), counter)
-	if counter < ok.Load() || counter > ok.Load()+unknown.Load() {
-		t.Errorf("counter %d outside [%d, %d]: a call ran twice or a success did not run", counter, ok.Load(), ok.Load()+unknown.Load())
-	}
+	t.Logf("%s, counter %d", &out, counter)
+	out.check(t, counter)
 }

@@ -97,10 +97,7 @@ func minRenderedLen(it *directive.Item) int {
 	return len(it.Src) // text (a run: its line breaks are in Src), shebang, invalid
 }
 
-func keyLine(name string, index int) string {
-	return string(appendKeyLine(nil, name, index))
-}
-
+// appendKeyLine appends what "%key name" renders to as the index-th key.
 func appendKeyLine(dst []byte, name string, index int) []byte {
 	dst = append(dst, "local "...)
 	dst = append(dst, name...)
@@ -109,12 +106,8 @@ func appendKeyLine(dst []byte, name string, index int) []byte {
 	return append(dst, ']')
 }
 
-// commentLine is what %return and %pragma render to: the directive text,
-// trimmed, behind "-- ".
-func commentLine(src string) string {
-	return string(appendCommentLine(nil, src))
-}
-
+// appendCommentLine appends what %return and %pragma render to: the
+// directive text, trimmed, behind "-- ".
 func appendCommentLine(dst []byte, src string) []byte {
 	return append(append(dst, "-- "...), strings.Trim(src, " \t\r\v\f")...)
 }

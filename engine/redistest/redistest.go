@@ -170,10 +170,22 @@ func startServer(t testing.TB, bin string, port int, dir string, extra ...string
 		"--protected-mode", "no",
 		"--logfile", "redis.log",
 	}, extra...)
+	stop, exited := start(t, bin, dir, args...)
+	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + strconv.Itoa(port), MaxRetries: -1, DialTimeout: time.Second})
+	defer c.Close()
+	waitFor(t, fmt.Sprintf("redis-server on port %d", port), 10*time.Second, exited, dir+"/redis.log",
+		func(ctx context.Context) error { return c.Ping(ctx).Err() })
+	return stop
+}
+
+// start runs bin in dir and returns a function that kills it (called at
+// the end of the test too) and a channel closed when it has exited.
+func start(t testing.TB, bin, dir string, args ...string) (stop func(), exited <-chan struct{}) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
+		t.Fatalf("start %s: %v", bin, err)
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
@@ -185,24 +197,31 @@ func startServer(t testing.TB, bin string, port int, dir string, extra ...string
 		})
 	}
 	t.Cleanup(stop)
-	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:" + strconv.Itoa(port), MaxRetries: -1, DialTimeout: time.Second})
-	defer c.Close()
-	deadline := time.Now().Add(10 * time.Second)
+	return stop, done
+}
+
+// waitFor polls ready every 20 ms, each try bounded by a second, until it
+// returns nil. It fails the test, showing the log file, when the process
+// exits (exited may be nil) or timeout passes.
+func waitFor(t testing.TB, what string, timeout time.Duration, exited <-chan struct{}, logFile string, ready func(context.Context) error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err := c.Ping(ctx).Err()
+		err := ready(ctx)
 		cancel()
 		if err == nil {
-			return stop
+			return
 		}
 		select {
-		case <-done:
-			log, _ := os.ReadFile(dir + "/redis.log")
-			t.Fatalf("redis-server on port %d exited: %s", port, log)
+		case <-exited:
+			log, _ := os.ReadFile(logFile)
+			t.Fatalf("%s exited: %s", what, log)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("redis-server on port %d not ready after 10s: %v", port, err)
+			log, _ := os.ReadFile(logFile)
+			t.Fatalf("%s not ready after %v: %v\n%s", what, timeout, err, log)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -252,25 +271,23 @@ func NewCluster(t testing.TB) *Cluster {
 			}
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ready := true
-		for _, c := range clients {
+	waitFor(t, "redis cluster", 30*time.Second, nil, "", func(ctx context.Context) error {
+		for i, c := range clients {
 			info, err := c.ClusterInfo(ctx).Result()
-			slots, err2 := c.ClusterSlots(ctx).Result()
-			if err != nil || err2 != nil || !strings.Contains(info, "cluster_state:ok") || !strings.Contains(info, "cluster_known_nodes:3") || len(slots) != 3 {
-				ready = false
-				break
+			if err != nil {
+				return err
+			}
+			slots, err := c.ClusterSlots(ctx).Result()
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(info, "cluster_state:ok") || !strings.Contains(info, "cluster_known_nodes:3") || len(slots) != 3 {
+				return fmt.Errorf("%s: %d slot ranges, %s", addrs[i], len(slots), strings.Fields(info)[0])
 			}
 		}
-		if ready {
-			return &Cluster{Addrs: addrs}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("redis cluster not ready after 30s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
+	return &Cluster{Addrs: addrs}
 }
 
 // ScriptError is what the assertions need of an engine.ScriptError (this
@@ -293,14 +310,6 @@ func AssertScriptError(t testing.TB, err error, file string, line int) {
 	}
 }
 
-// Describe names a server for test output.
-func (s *Server) Describe() string {
-	if s.Real {
-		return fmt.Sprintf("redis-server at %s", s.Addr)
-	}
-	return fmt.Sprintf("miniredis at %s", s.Addr)
-}
-
 // Sentinel starts a real Redis Sentinel that monitors master under the
 // name "mymaster" and returns its address, for go-redis's failover
 // client. Without the binary the test is skipped, or fails when a real
@@ -319,29 +328,16 @@ func Sentinel(t testing.TB, master *Server) string {
 		t.Fatal(err)
 	}
 	sport := freePort(t, 0)
-	cmd := exec.Command(bin, dir+"/sentinel.conf", "--sentinel", "--port", strconv.Itoa(sport), "--bind", "127.0.0.1", "--protected-mode", "no", "--dir", dir, "--logfile", "sentinel.log")
-	cmd.Dir = dir
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start sentinel: %v", err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() { cmd.Process.Kill(); <-done })
+	_, exited := start(t, bin, dir, dir+"/sentinel.conf", "--sentinel", "--port", strconv.Itoa(sport), "--bind", "127.0.0.1", "--protected-mode", "no", "--dir", dir, "--logfile", "sentinel.log")
 	addr := "127.0.0.1:" + strconv.Itoa(sport)
 	sc := redis.NewSentinelClient(&redis.Options{Addr: addr})
 	defer sc.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	waitFor(t, "sentinel", 10*time.Second, exited, dir+"/sentinel.log", func(ctx context.Context) error {
 		got, err := sc.GetMasterAddrByName(ctx, "mymaster").Result()
-		cancel()
-		if err == nil && len(got) == 2 && got[1] == port {
-			return addr
+		if err == nil && (len(got) != 2 || got[1] != port) {
+			err = fmt.Errorf("master at %v, want port %s", got, port)
 		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(dir + "/sentinel.log")
-			t.Fatalf("sentinel not ready after 10s: %v %v\n%s", got, err, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return err
+	})
+	return addr
 }

@@ -336,16 +336,12 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 				return
 			}
 		}
-		for _, e := range s.Exprs {
-			l.expr(e, sc, line)
-		}
+		l.exprs(sc, line, s.Exprs...)
 		for _, n := range s.Names {
 			l.declare(sc, n, line)
 		}
 	case *ast.AssignStmt:
-		for _, e := range s.Rhs {
-			l.expr(e, sc, line)
-		}
+		l.exprs(sc, line, s.Rhs...)
 		for _, lhs := range s.Lhs {
 			if id, ok := lhs.(*ast.IdentExpr); ok {
 				if sc.lookup(id.Value) == nil {
@@ -381,9 +377,7 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		}
 		l.block(s.Stmts, sc, func(in *scope) { l.declare(in, s.Name, 0) })
 	case *ast.GenericForStmt:
-		for _, e := range s.Exprs {
-			l.expr(e, sc, line)
-		}
+		l.exprs(sc, line, s.Exprs...)
 		l.block(s.Stmts, sc, func(in *scope) {
 			for _, n := range s.Names {
 				l.declare(in, n, 0)
@@ -406,9 +400,7 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		}
 		l.function(s.Func, sc, method)
 	case *ast.ReturnStmt:
-		for _, e := range s.Exprs {
-			l.expr(e, sc, line)
-		}
+		l.exprs(sc, line, s.Exprs...)
 		if l.s.Return() == codec.Number && len(s.Exprs) == 1 {
 			if _, ok := s.Exprs[0].(*ast.ArithmeticOpExpr); ok {
 				l.report("RL105", Warning, line, "return", "a %return number script returns a bare arithmetic result: Redis truncates number replies to integers; return tostring(...)")
@@ -470,11 +462,8 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 		l.expr(x.Object, sc, line)
 		l.expr(x.Key, sc, line)
 	case *ast.FuncCallExpr:
-		l.expr(x.Func, sc, line)
-		l.expr(x.Receiver, sc, line)
-		for _, a := range x.Args {
-			l.expr(a, sc, line)
-		}
+		l.exprs(sc, line, x.Func, x.Receiver)
+		l.exprs(sc, line, x.Args...)
 		if t := l.s.Return(); (t == codec.List || t == codec.Dict) && isCall(x, "cjson", "encode") {
 			for _, a := range x.Args {
 				if id := holdsIntArg(a, sc); id != nil {
@@ -488,17 +477,13 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 				l.report("RL103", Warning, line, name, fmt.Sprintf("integer argument %s concatenated with ..: Lua prints numbers with 14 significant digits; use string.format('%%d', %s) or a string argument", name, name))
 			}
 		}
-		l.expr(x.Lhs, sc, line)
-		l.expr(x.Rhs, sc, line)
+		l.exprs(sc, line, x.Lhs, x.Rhs)
 	case *ast.ArithmeticOpExpr:
-		l.expr(x.Lhs, sc, line)
-		l.expr(x.Rhs, sc, line)
+		l.exprs(sc, line, x.Lhs, x.Rhs)
 	case *ast.RelationalOpExpr:
-		l.expr(x.Lhs, sc, line)
-		l.expr(x.Rhs, sc, line)
+		l.exprs(sc, line, x.Lhs, x.Rhs)
 	case *ast.LogicalOpExpr:
-		l.expr(x.Lhs, sc, line)
-		l.expr(x.Rhs, sc, line)
+		l.exprs(sc, line, x.Lhs, x.Rhs)
 	case *ast.UnaryMinusOpExpr:
 		l.expr(x.Expr, sc, line)
 	case *ast.UnaryNotOpExpr:
@@ -507,11 +492,17 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 		l.expr(x.Expr, sc, line)
 	case *ast.TableExpr:
 		for _, f := range x.Fields {
-			l.expr(f.Key, sc, line)
-			l.expr(f.Value, sc, line)
+			l.exprs(sc, line, f.Key, f.Value)
 		}
 	case *ast.FunctionExpr:
 		l.function(x, sc, false)
+	}
+}
+
+// exprs walks expressions in order.
+func (l *linter) exprs(sc *scope, line int, es ...ast.Expr) {
+	for _, e := range es {
+		l.expr(e, sc, line)
 	}
 }
 
