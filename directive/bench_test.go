@@ -48,3 +48,41 @@ func BenchmarkLex10kLines(b *testing.B) {
 		}
 	}
 }
+
+// TestItemsAllocs proves that the iterator allocates nothing for a script
+// without errors, and that it stops when the loop breaks.
+func TestItemsAllocs(t *testing.T) {
+	src := bigScript(1_000)
+	allocs := testing.AllocsPerRun(10, func() {
+		for it := range Items(src, Options{Types: typeNames}) {
+			if it.Kind == Invalid {
+				t.Fatal(it.Err)
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Items over %d lines made %.0f allocations, want 0", 1_000, allocs)
+	}
+	n := 0
+	for range Items(src, Options{Types: typeNames}) {
+		if n++; n == 3 {
+			break
+		}
+	}
+	if n != 3 {
+		t.Errorf("the loop ran %d times after break at 3", n)
+	}
+}
+
+func BenchmarkItems10kLines(b *testing.B) {
+	src := bigScript(10_000)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		for it := range Items(src, Options{Types: typeNames}) {
+			if it.Kind == Invalid {
+				b.Fatal(it.Err)
+			}
+		}
+	}
+}

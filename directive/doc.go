@@ -21,7 +21,9 @@
 // lines, a shebang line, and directives with the position of each operand.
 // It reports every malformed directive, not only the first, as an
 // [ErrorList] of [*Error] values that carry line:col and, for near misses,
-// a suggestion ("did you mean %include?").
+// a suggestion ("did you mean %include?"). [Items] yields the same items
+// one at a time and allocates nothing, for callers that keep their own
+// compact form of a script (the resolve module does).
 //
 // The package does no I/O and knows nothing of includes or of what types
 // mean; it only recognises the shape of operands. Type names are checked

@@ -42,3 +42,18 @@ func ExampleSuggest() {
 	fmt.Println(directive.Suggest("membrs", []string{"members", "size"}))
 	// Output: members
 }
+
+func ExampleItems() {
+	src := "%key counter_key\n%arg step integr\nreturn redis.call('INCRBY', counter_key, step)\n"
+	for it := range directive.Items(src, directive.Options{Types: []string{"integer"}}) {
+		if it.Kind == directive.Invalid {
+			fmt.Println("error:", it.Err)
+			continue
+		}
+		fmt.Println(it)
+	}
+	// Output:
+	// 1:1 %key counter_key
+	// error: 2:11: unknown type "integr"; did you mean integer?
+	// 3:1 text "return redis.call('INCRBY', counter_key, step)\n"
+}

@@ -2,6 +2,7 @@ package directive
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 )
 
@@ -11,8 +12,21 @@ const BOM = "\uFEFF"
 // Words are the directive words, in the order suggestions prefer them.
 var Words = []string{"key", "arg", "return", "include", "pragma"}
 
-var wordKinds = map[string]Kind{
-	"key": Key, "arg": Arg, "return": Return, "include": Include, "pragma": Pragma,
+// wordKind returns the kind of a directive word.
+func wordKind(word string) (Kind, bool) {
+	switch word {
+	case "key":
+		return Key, true
+	case "arg":
+		return Arg, true
+	case "return":
+		return Return, true
+	case "include":
+		return Include, true
+	case "pragma":
+		return Pragma, true
+	}
+	return Invalid, false
 }
 
 // Pragmas are the values %pragma accepts.
@@ -42,13 +56,35 @@ type Options struct {
 // and its error is also in the returned ErrorList; err is nil when there
 // is none.
 func Lex(src string, opts Options) (items []Item, err error) {
-	l := lexer{src: src, opts: opts, line: 1}
-	l.items = make([]Item, 0, countItems(src))
-	l.run()
-	if len(l.errs) > 0 {
-		return l.items, l.errs
+	items = make([]Item, 0, countItems(src))
+	var errs ErrorList
+	for it := range Items(src, opts) {
+		items = append(items, it)
+		if it.Err != nil {
+			errs = append(errs, it.Err)
+		}
 	}
-	return l.items, nil
+	if len(errs) > 0 {
+		return items, errs
+	}
+	return items, nil
+}
+
+// Items yields the items of src one by one, as Lex returns them, without
+// collecting them: an Invalid item carries its error in Item.Err. It
+// allocates nothing but the errors of malformed lines, for callers that
+// keep their own compact form of a script.
+func Items(src string, opts Options) iter.Seq[Item] {
+	return func(yield func(Item) bool) {
+		l := lexer{src: src, opts: opts}
+		l.init()
+		for {
+			it := l.next()
+			if it == nil || !yield(*it) {
+				return
+			}
+		}
+	}
 }
 
 // countItems counts the items of src, so that Lex allocates their slice
@@ -84,8 +120,10 @@ func countItems(src string) int {
 type lexer struct {
 	src   string
 	opts  Options
-	items []Item
-	errs  ErrorList
+	pend  [2]Item // items lexed and not yet returned by next
+	head  int     // index in pend of the next item
+	npend int
+	done  bool // the last line is lexed
 
 	line  int // current line number
 	start int // offset of the current line
@@ -97,45 +135,63 @@ type lexer struct {
 	ops [3]Operand // scratch space of operands
 }
 
-func (l *lexer) run() {
+// init positions the lexer at the start of its input.
+func (l *lexer) init() {
+	l.line = 1
 	l.text = -1
 	if strings.HasPrefix(l.src, BOM) {
 		l.start = len(BOM)
 	}
-	if l.start == len(l.src) {
+	l.done = l.start == len(l.src)
+}
+
+// next returns the next item, lexing lines until one is complete, or nil
+// at the end of the input. The item is valid until the next call.
+func (l *lexer) next() *Item {
+	for l.npend == 0 {
+		if l.done {
+			return nil
+		}
+		l.step()
+	}
+	it := &l.pend[l.head]
+	l.head ^= 1
+	l.npend--
+	return it
+}
+
+// step lexes the line at l.start.
+func (l *lexer) step() {
+	l.col0 = l.start
+	if l.line == 1 && l.start == len(BOM) {
+		l.col0 = len(BOM) // the BOM takes no column
+	}
+	end := strings.IndexByte(l.src[l.start:], '\n')
+	last := end < 0
+	if last {
+		end = len(l.src)
+	} else {
+		end += l.start
+	}
+	line := l.src[l.start:end]
+	switch {
+	case isDirectiveLine(line):
+		l.flushText(l.start)
+		l.directive(line)
+	case l.line == 1 && strings.HasPrefix(line, "#!"):
+		l.emit(Item{Kind: Shebang, Pos: l.pos(l.start), Src: line})
+	default:
+		if l.text < 0 {
+			l.text, l.textLine = l.start, l.line
+		}
+	}
+	if last {
+		l.flushText(len(l.src) + 1)
+		l.done = true
 		return
 	}
-	for {
-		l.col0 = l.start
-		if l.line == 1 && l.start == len(BOM) {
-			l.col0 = len(BOM) // the BOM takes no column
-		}
-		end := strings.IndexByte(l.src[l.start:], '\n')
-		last := end < 0
-		if last {
-			end = len(l.src)
-		} else {
-			end += l.start
-		}
-		line := l.src[l.start:end]
-		switch {
-		case isDirectiveLine(line):
-			l.flushText(l.start)
-			l.directive(line)
-		case l.line == 1 && strings.HasPrefix(line, "#!"):
-			l.items = append(l.items, Item{Kind: Shebang, Pos: l.pos(l.start), Src: line})
-		default:
-			if l.text < 0 {
-				l.text, l.textLine = l.start, l.line
-			}
-		}
-		if last {
-			l.flushText(len(l.src) + 1)
-			return
-		}
-		l.start = end + 1
-		l.line++
-	}
+	l.start = end + 1
+	l.line++
 }
 
 // flushText emits the pending text run, which ends just before the line
@@ -144,12 +200,19 @@ func (l *lexer) flushText(end int) {
 	if l.text < 0 {
 		return
 	}
-	l.items = append(l.items, Item{
+	l.emit(Item{
 		Kind: Text,
 		Pos:  Pos{Offset: l.text, Line: l.textLine, Col: 1},
 		Src:  l.src[l.text : end-1],
 	})
 	l.text = -1
+}
+
+// emit queues an item for next: a line completes at most two (the text
+// run before it and itself).
+func (l *lexer) emit(it Item) {
+	l.pend[(l.head+l.npend)&1] = it
+	l.npend++
 }
 
 func (l *lexer) pos(off int) Pos {
@@ -216,7 +279,7 @@ func (l *lexer) directive(line string) {
 		i++
 	}
 	word := line[w:i]
-	kind, known := wordKinds[word]
+	kind, known := wordKind(word)
 	switch {
 	case word == "":
 		l.fail(&it, l.start+w, ErrNoDirective, "expected a directive word after %", "")
@@ -279,7 +342,7 @@ func (l *lexer) directive(line string) {
 		}
 	}
 	if it.Kind != Invalid {
-		l.items = append(l.items, it)
+		l.emit(it)
 	}
 }
 
@@ -377,7 +440,7 @@ func (l *lexer) include(it *Item, line string, i int) {
 			return
 		}
 	}
-	l.items = append(l.items, *it)
+	l.emit(*it)
 }
 
 // fail turns it into an Invalid item carrying a new error at offset off.
@@ -386,6 +449,5 @@ func (l *lexer) fail(it *Item, off int, code Code, msg, suggestion string) {
 	it.Kind = Invalid
 	it.Name, it.Type, it.Quote = Operand{}, Operand{}, 0
 	it.Err = e
-	l.items = append(l.items, *it)
-	l.errs = append(l.errs, e)
+	l.emit(*it)
 }

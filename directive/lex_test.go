@@ -287,3 +287,33 @@ func joinSrc(items []Item) string {
 	}
 	return strings.Join(parts, "\n")
 }
+
+// TestItemsMatchLex checks that the iterator yields what Lex returns,
+// Invalid items and their errors included.
+func TestItemsMatchLex(t *testing.T) {
+	for _, src := range []string{
+		"", "return 1", "%key k\n%arg n integr\nreturn 1\n%inlcude \"x\"\n%include 'lib/a'\n",
+		"#!lua\n%pragma once\n%return dict\nlocal a = 1\nreturn a",
+	} {
+		items, err := Lex(src, Options{Types: typeNames})
+		var got []Item
+		var errs ErrorList
+		for it := range Items(src, Options{Types: typeNames}) {
+			got = append(got, it)
+			if it.Err != nil {
+				errs = append(errs, it.Err)
+			}
+		}
+		if len(got) != len(items) {
+			t.Fatalf("Items(%q) yielded %d items, Lex returned %d", src, len(got), len(items))
+		}
+		for i := range got {
+			if got[i].String() != items[i].String() || got[i].Pos != items[i].Pos {
+				t.Errorf("Items(%q)[%d] = %v, Lex: %v", src, i, got[i], items[i])
+			}
+		}
+		if (err == nil) != (len(errs) == 0) || err != nil && err.Error() != errs.Error() {
+			t.Errorf("Items(%q) errors %v, Lex: %v", src, errs, err)
+		}
+	}
+}
