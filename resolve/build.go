@@ -5,10 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"math"
-	"strings"
 	"unsafe"
 
-	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/directive"
 )
 
@@ -122,20 +120,21 @@ func (b *builder) graph(f *file) {
 	b.stack = append(b.stack, f)
 	b.errs = append(b.errs, f.errs...)
 	h := 0
-	targets, errs := b.l.includes(f)
-	for k, inc := range f.incs {
-		if errs != nil && errs[k] != nil {
-			err := errs[k]
-			if err == inc.err {
-				b.errs = append(b.errs, err) // positioned already
-			} else {
-				b.errs = append(b.errs, b.includeError(f, inc, err))
-			}
+	b.l.includes(f)
+	for k := range f.incs {
+		inc := &f.incs[k]
+		if inc.err != nil {
+			b.errs = append(b.errs, inc.err) // positioned already
 			continue
 		}
-		g := targets[k]
+		if inc.readErr != nil {
+			b.errs = append(b.errs, b.includeError(f, inc, inc.readErr))
+			continue
+		}
+		g := inc.file
 		gi := b.rec(g)
-		at := f.pos(f.items[inc.item].Pos)
+		o := &f.ops[inc.op]
+		at := f.at(o.line, o.col)
 		switch b.recs[gi].state {
 		case onStack:
 			var cycle []string
@@ -168,16 +167,16 @@ func (b *builder) graph(f *file) {
 
 // includeError positions the error of reading an included file at the
 // %include line.
-func (b *builder) includeError(f *file, inc include, err error) error {
-	it := &f.items[inc.item]
-	at := f.pos(it.Pos)
+func (b *builder) includeError(f *file, inc *include, err error) error {
+	o := &f.ops[inc.op]
+	at := f.at(o.line, o.col)
 	var esc *EscapeError
 	var re *ReadError
 	switch {
 	case errors.As(err, new(*NotFoundError)):
 		return &NotFoundError{Position: at, Name: inc.target, Chain: b.chain("")}
 	case errors.As(err, &esc):
-		return &EscapeError{Position: at, Name: it.Name.Text}
+		return &EscapeError{Position: at, Name: inc.name}
 	case errors.As(err, &re):
 		return &ReadError{Position: at, Name: inc.target, Err: re.Err}
 	}
@@ -211,8 +210,9 @@ func (b *builder) checkSize() error {
 		total := f.ownSize
 		b.keys += f.ownKeys
 		b.args += f.ownArgs
-		for k, g := range f.targets {
-			inc := f.incs[k]
+		for k := range f.incs {
+			inc := &f.incs[k]
+			g := inc.file
 			gi := b.rec(g)
 			var s int64
 			switch {
@@ -226,7 +226,7 @@ func (b *builder) checkSize() error {
 			}
 			total = add(total, s)
 			if total > b.l.maxSize && crossed == nil {
-				p := f.pos(f.items[inc.item].Pos)
+				p := f.at(f.ops[inc.op].line, f.ops[inc.op].col)
 				crossed = &p
 			}
 		}
@@ -248,8 +248,9 @@ func (b *builder) steadySize(fi int) int64 {
 		return s
 	}
 	total := b.recs[fi].f.ownSize
-	for _, g := range b.recs[fi].f.targets {
-		if gi := b.rec(g); !g.once {
+	for k := range b.recs[fi].f.incs {
+		if g := b.recs[fi].f.incs[k].file; !g.once {
+			gi := b.rec(g)
 			total = add(total, b.steadySize(gi))
 		}
 	}
@@ -272,7 +273,7 @@ func (b *builder) render() (*Script, error) {
 	params := make([]Param, 0, b.keys+b.args) // keys, then args: one array
 	b.r = renderer{
 		b:   b,
-		buf: make([]byte, 0, b.size+b.size/8+16),
+		buf: make([]byte, 0, b.size+b.size/8+16+2*sha1.Size),
 		s: &Script{
 			name:     b.top.name,
 			keys:     params[:0:b.keys],
@@ -290,12 +291,13 @@ func (b *builder) render() (*Script, error) {
 		return nil, join(r.errs)
 	}
 	s := r.s
+	// The hex SHA1 goes right after the source, in the same array: the
+	// script shares both (r.buf is never written again).
+	n := len(r.buf)
 	sum := sha1.Sum(r.buf)
-	s.sha1 = hex.EncodeToString(sum[:])
-	if len(r.buf) > 0 {
-		// r.buf is never written again: the script shares its bytes.
-		s.source = unsafe.String(&r.buf[0], len(r.buf))
-	}
+	r.buf = hex.AppendEncode(r.buf, sum[:])
+	s.source = unsafe.String(unsafe.SliceData(r.buf), n)
+	s.sha1 = unsafe.String(&r.buf[n], len(r.buf)-n)
 	return s, nil
 }
 
@@ -320,68 +322,60 @@ func (r *renderer) overLimit(f *file, line int) bool {
 		return r.tooBig
 	}
 	r.tooBig = true
-	r.errs = append(r.errs, &LimitError{Position: f.pos(directive.Pos{Line: line}), Limit: "size", Max: r.b.l.maxSize, Value: int64(len(r.buf))})
+	r.errs = append(r.errs, &LimitError{Position: Position{File: f.path, Line: line}, Limit: "size", Max: r.b.l.maxSize, Value: int64(len(r.buf))})
 	return true
 }
 
 // file renders the file of record fi as node n.
 func (r *renderer) file(fi, n int) {
 	f := r.b.recs[fi].f
-	targets := f.targets
-	for i := range f.items {
-		it := &f.items[i]
-		line := it.Pos.Line
+	incs := f.incs
+	for i := range f.ops {
+		o := &f.ops[i]
+		line := int(o.line)
 		if r.overLimit(f, line) {
 			return
 		}
-		switch it.Kind {
+		switch o.kind {
 		case directive.Text:
-			src := it.Src
-			for ; line <= f.lines; line++ {
-				j := strings.IndexByte(src, '\n')
-				r.line(n, line)
-				if j < 0 {
-					r.buf = append(r.buf, src...)
-					break
-				}
-				r.buf = append(r.buf, src[:j]...)
-				src = src[j+1:]
-			}
+			// A run of consecutive lines: one region at most.
+			r.line(n, line)
+			r.buf = append(r.buf, f.str(o)...)
+			r.s.lines += int(o.nlines) - 1
 		case directive.Shebang:
 			if f != r.b.top {
-				r.errs = append(r.errs, &SyntaxError{Position: f.pos(it.Pos), Msg: "a #! line is allowed only as the first line of the top script"})
+				r.errs = append(r.errs, &SyntaxError{Position: f.at(o.line, o.col), Msg: "a #! line is allowed only as the first line of the top script"})
 			}
 			r.line(n, line)
-			r.buf = append(r.buf, it.Src...)
+			r.buf = append(r.buf, f.str(o)...)
 		case directive.Key:
 			idx := len(r.s.keys) + 1
-			r.param(f, it, Param{Name: it.Name.Text, Kind: KeyParam, Index: idx})
+			r.param(f, o, Param{Name: f.str(o), Kind: KeyParam, Index: idx})
 			r.line(n, line)
-			r.buf = appendKeyLine(r.buf, it.Name.Text, idx)
+			r.buf = appendKeyLine(r.buf, f.str(o), idx)
 		case directive.Arg:
-			t, _ := codec.ParseType(it.Type.Text)
 			idx := len(r.s.args) + 1
-			r.param(f, it, Param{Name: it.Name.Text, Kind: ArgParam, Type: t, Index: idx})
+			r.param(f, o, Param{Name: f.str(o), Kind: ArgParam, Type: o.typ, Index: idx})
 			r.line(n, line)
-			r.buf = t.AppendLuaLine(r.buf, it.Name.Text, idx)
+			r.buf = o.typ.AppendLuaLine(r.buf, f.str(o), idx)
 		case directive.Return:
 			if n == 0 {
-				p := f.pos(it.Pos)
+				p := f.at(o.line, o.col)
 				if r.hasRet {
 					r.errs = append(r.errs, &ReturnError{Position: p, First: r.retPos})
 				} else {
 					r.retPos, r.hasRet = p, true
-					r.s.ret, _ = codec.ParseType(it.Type.Text)
+					r.s.ret = o.typ
 				}
 			}
 			r.line(n, line)
-			r.buf = appendCommentLine(r.buf, it.Src)
+			r.buf = appendCommentLine(r.buf, f.str(o))
 		case directive.Pragma:
 			r.line(n, line)
-			r.buf = appendCommentLine(r.buf, it.Src)
+			r.buf = appendCommentLine(r.buf, f.str(o))
 		case directive.Include:
-			gi := r.b.rec(targets[0])
-			targets = targets[1:]
+			gi := r.b.rec(incs[0].file)
+			incs = incs[1:]
 			g := &r.b.recs[gi]
 			switch {
 			case g.f.once && g.renderDone:
@@ -400,8 +394,8 @@ func (r *renderer) file(fi, n int) {
 	}
 }
 
-func (r *renderer) param(f *file, it *directive.Item, p Param) {
-	p.Pos = f.pos(it.Name.Pos)
+func (r *renderer) param(f *file, o *op, p Param) {
+	p.Pos = f.at(o.line, o.ncol)
 	if first, dup := r.s.Param(p.Name); dup {
 		r.errs = append(r.errs, &DuplicateError{Position: p.Pos, Name: p.Name, First: first.Pos})
 		return

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,92 +10,159 @@ import (
 	"github.com/redislua/redislua/directive"
 )
 
+// blanks separate a directive's operands (directive.isBlank).
+const blanks = " \t\r\v\f"
+
+// maxFile is the largest file the loader parses: offsets are 32-bit.
+const maxFile = math.MaxInt32
+
 // file is one parsed script file, shared by every script that includes it.
 type file struct {
-	name  string // script name, "lib/x"
-	path  string // its file under the root, "lib/x.lua"
-	src   string // text after the BOM
-	bom   int    // length of the BOM before src: offsets count it
-	items []directive.Item
-	once  bool // has %pragma once
-	lines int  // lines it renders to: a final newline adds none
+	name string // script name, "lib/x"
+	path string // its file under the root, "lib/x.lua"
+	text string // the file as read, BOM included: op offsets index it
+	bom  int    // length of the BOM at the start of text
+	// ops are its lines in a compact form the renderer walks: no pointers,
+	// so the collector never scans them.
+	ops   []op
+	incs  []include // its %include lines, in order
+	once  bool      // has %pragma once
+	lines int       // lines it renders to: a final newline adds none
 	// ownSize is a lower bound of the bytes its own lines render to, each
 	// with a line break, includes left out: the size check's unit.
 	ownSize int64
 	// ownKeys and ownArgs count its %key and %arg lines.
 	ownKeys, ownArgs int
-	errs             []error   // its directive errors, positioned
-	incs             []include // its %include lines, resolved
+	errs             []error // its directive errors, positioned
 
-	// The files its includes name, read once per loader (see
-	// Loader.includes); an error where one could not be read.
+	// resolveOnce guards reading the files its includes name, once per
+	// loader (see Loader.includes): it sets incs[k].file or .readErr.
 	resolveOnce sync.Once
-	targets     []*file
-	targetErrs  []error // nil when every include was read
+}
+
+// op is one item of a file in the form the builder needs.
+type op struct {
+	kind directive.Kind // Text, Shebang or a directive: never Invalid
+	typ  codec.Type     // of %arg and %return
+	line int32          // where the item starts
+	col  int32
+	ncol int32 // column of the name of %key, %arg and %include
+	// nlines is the number of lines a Text run renders to.
+	nlines int32
+	// start and end delimit a text in file.text: the lines of Text and
+	// Shebang, the name of %key and %arg, the trimmed directive of
+	// %return and %pragma.
+	start, end int32
 }
 
 // include is one %include line of a file.
 type include struct {
-	item   int    // index in file.items
+	op     int    // its index in file.ops
+	name   string // as written
 	target string // the resolved script name
 	err    error  // an *EscapeError when the name leaves the root
+	// Set once by Loader.includes: the file it names, or why it could not
+	// be read.
+	file    *file
+	readErr error
 }
 
+// str returns the text an op delimits.
+func (f *file) str(o *op) string { return f.text[o.start:o.end] }
+
+// src is the file's text after the BOM.
+func (f *file) src() string { return f.text[f.bom:] }
+
 // parseFile lexes a file's text and resolves the names of its includes.
-func parseFile(name, text string) *file {
-	f := &file{name: name, path: fileName(name), src: strings.TrimPrefix(text, directive.BOM)}
-	f.bom = len(text) - len(f.src)
-	if f.src != "" {
-		f.lines = strings.Count(f.src, "\n") + 1
-		if strings.HasSuffix(f.src, "\n") {
+// path is the file's path under the root, fileName(name).
+func parseFile(name, path, text string) *file {
+	f := &file{name: name, path: path, text: text}
+	if len(text) > maxFile {
+		f.errs = []error{&LimitError{Position: Position{File: f.path}, Limit: "size", Max: maxFile, Value: int64(len(text))}}
+		return f
+	}
+	src := strings.TrimPrefix(text, directive.BOM)
+	f.bom = len(text) - len(src)
+	if src != "" {
+		f.lines = strings.Count(src, "\n") + 1
+		if strings.HasSuffix(src, "\n") {
 			f.lines--
 		}
 	}
-	items, err := directive.Lex(text, directive.Options{Types: codec.TypeNames()})
-	f.items = items
-	if err != nil {
-		for _, e := range err.(directive.ErrorList) {
-			f.errs = append(f.errs, f.lexError(e))
-		}
-	}
+	// Most files have few items: collect them on the stack, then copy them
+	// to one slice of the exact size.
+	var opBuf [16]op
+	var incBuf [8]include
+	ops, incs := opBuf[:0], incBuf[:0]
 	dir := dirOf(name)
-	for i := range f.items {
-		it := &f.items[i]
+	for it := range directive.Items(text, directive.Options{Types: codec.TypeNames()}) {
+		o := op{kind: it.Kind, line: int32(it.Pos.Line), col: int32(it.Pos.Col)}
 		switch it.Kind {
-		case directive.Pragma:
-			f.once = true
-		case directive.Key:
-			f.ownKeys++
-		case directive.Arg:
-			f.ownArgs++
-		case directive.Include:
-			target, ok := joinName(dir, it.Name.Text)
-			inc := include{item: i, target: target}
-			if !ok {
-				inc.err = &EscapeError{Position: f.pos(it.Name.Pos), Name: it.Name.Text}
+		case directive.Invalid:
+			f.errs = append(f.errs, f.lexError(it.Err))
+			continue
+		case directive.Text:
+			o.start, o.end = int32(it.Pos.Offset), int32(it.Pos.Offset+len(it.Src))
+			o.nlines = int32(strings.Count(it.Src, "\n") + 1)
+			// A final line break ends the last line; it starts none.
+			for ; o.nlines > 0 && int(o.line+o.nlines-1) > f.lines; o.nlines-- {
+				o.end = o.start + int32(strings.LastIndexByte(f.str(&o), '\n'))
 			}
-			f.incs = append(f.incs, inc)
+			if o.nlines == 0 {
+				continue
+			}
+		case directive.Shebang:
+			o.start, o.end = int32(it.Pos.Offset), int32(it.Pos.Offset+len(it.Src))
+		case directive.Key, directive.Arg:
+			o.ncol = int32(it.Name.Pos.Col)
+			o.start, o.end = int32(it.Name.Pos.Offset), int32(it.Name.Pos.Offset+len(it.Name.Text))
+			o.typ, _ = codec.ParseType(it.Type.Text)
+			if it.Kind == directive.Key {
+				f.ownKeys++
+			} else {
+				f.ownArgs++
+			}
+		case directive.Return, directive.Pragma:
+			// From the '%' to the last non-blank: the directive, trimmed.
+			lead := len(it.Src) - len(strings.TrimLeft(it.Src, blanks))
+			o.start = int32(it.Pos.Offset)
+			o.end = o.start + int32(len(strings.TrimRight(it.Src[lead:], blanks)))
+			o.typ, _ = codec.ParseType(it.Type.Text)
+			f.once = f.once || it.Kind == directive.Pragma
+		case directive.Include:
+			o.ncol = int32(it.Name.Pos.Col)
+			target, ok := joinName(dir, it.Name.Text)
+			inc := include{op: len(ops), name: it.Name.Text, target: target}
+			if !ok {
+				inc.err = &EscapeError{Position: f.at(o.line, o.ncol), Name: it.Name.Text}
+			}
+			incs = append(incs, inc)
+			ops = append(ops, o)
 			continue
 		}
-		f.ownSize += int64(minRenderedLen(it)) + 1
+		ops = append(ops, o)
+		f.ownSize += int64(minRenderedLen(f, &o)) + 1
+	}
+	f.ops = append([]op(nil), ops...)
+	if len(incs) > 0 {
+		f.incs = append([]include(nil), incs...)
 	}
 	return f
 }
 
-// minRenderedLen is the length of what an item renders to, with one-digit
+// minRenderedLen is the length of what an op renders to, with one-digit
 // KEYS/ARGV indices: a lower bound for the size check.
-func minRenderedLen(it *directive.Item) int {
+func minRenderedLen(f *file, o *op) int {
 	var buf [128]byte
-	switch it.Kind {
+	switch o.kind {
 	case directive.Key:
-		return len(appendKeyLine(buf[:0], it.Name.Text, 1))
+		return len(appendKeyLine(buf[:0], f.str(o), 1))
 	case directive.Arg:
-		t, _ := codec.ParseType(it.Type.Text)
-		return len(t.AppendLuaLine(buf[:0], it.Name.Text, 1))
+		return len(o.typ.AppendLuaLine(buf[:0], f.str(o), 1))
 	case directive.Return, directive.Pragma:
-		return len(appendCommentLine(buf[:0], it.Src))
+		return len(appendCommentLine(buf[:0], f.str(o)))
 	}
-	return len(it.Src) // text (a run: its line breaks are in Src), shebang, invalid
+	return int(o.end - o.start) // text (a run: its line breaks are in it), shebang
 }
 
 // appendKeyLine appends what "%key name" renders to as the index-th key.
@@ -108,8 +176,13 @@ func appendKeyLine(dst []byte, name string, index int) []byte {
 
 // appendCommentLine appends what %return and %pragma render to: the
 // directive text, trimmed, behind "-- ".
-func appendCommentLine(dst []byte, src string) []byte {
-	return append(append(dst, "-- "...), strings.Trim(src, " \t\r\v\f")...)
+func appendCommentLine(dst []byte, directive string) []byte {
+	return append(append(dst, "-- "...), directive...)
+}
+
+// at is the position of a line and column of the file.
+func (f *file) at(line, col int32) Position {
+	return Position{File: f.path, Line: int(line), Col: int(col)}
 }
 
 func (f *file) pos(p directive.Pos) Position {
@@ -120,7 +193,7 @@ func (f *file) lexError(e *directive.Error) error {
 	p := f.pos(e.Pos)
 	if e.Code == directive.ErrUnknownType {
 		// The lexer quotes the type in its message; recover it from the source.
-		return &TypeError{Position: p, Type: typeAt(f.src, e.Pos.Offset-f.bom), Suggestion: e.Suggestion}
+		return &TypeError{Position: p, Type: typeAt(f.text, e.Pos.Offset), Suggestion: e.Suggestion}
 	}
 	return &SyntaxError{Position: p, Msg: e.Message(), Err: e}
 }
@@ -140,7 +213,7 @@ func typeAt(s string, off int) string {
 // line returns the text of line n (from 1) of the file, without a CR
 // before the line break.
 func (f *file) line(n int) string {
-	s := f.src
+	s := f.src()
 	for i := 1; i < n; i++ {
 		j := strings.IndexByte(s, '\n')
 		if j < 0 {

@@ -26,16 +26,20 @@ type Loader struct {
 	maxSize  int64
 	maxDepth int
 
-	files   sync.Map // name → *entry[*file]
-	scripts sync.Map // name → *entry[*Script]
+	slots sync.Map // name → *slot
 }
 
-// entry is a cached value that is computed once, by the first goroutine
+// slot caches what the loader knows of one name: its parsed file and the
+// script it renders to. Each is computed once, by the first goroutine
 // that asks for it, while the others wait.
-type entry[T any] struct {
-	once sync.Once
-	val  T
-	err  error
+type slot struct {
+	fileOnce sync.Once
+	file     *file
+	fileErr  error
+
+	scriptOnce sync.Once
+	script     *Script
+	scriptErr  error
 }
 
 // Option configures a Loader.
@@ -66,13 +70,13 @@ func New(fsys fs.FS, opts ...Option) *Loader {
 // FS returns the file system the loader reads.
 func (l *Loader) FS() fs.FS { return l.fsys }
 
-// cached returns the entry of key in m, creating it.
-func cached[T any](m *sync.Map, key string) *entry[T] {
-	if e, ok := m.Load(key); ok {
-		return e.(*entry[T])
+// slot returns the slot of a clean name, creating it.
+func (l *Loader) slot(name string) *slot {
+	if s, ok := l.slots.Load(name); ok {
+		return s.(*slot)
 	}
-	e, _ := m.LoadOrStore(key, &entry[T]{})
-	return e.(*entry[T])
+	s, _ := l.slots.LoadOrStore(name, new(slot))
+	return s.(*slot)
 }
 
 // Load returns the script called name ("create_foo", "subdir/foo";
@@ -84,16 +88,16 @@ func (l *Loader) Load(name string) (*Script, error) {
 	if !ok {
 		return nil, &EscapeError{Position: Position{File: fileName(name)}, Name: name}
 	}
-	e := cached[*Script](&l.scripts, clean)
-	e.once.Do(func() {
-		f, err := l.file(clean)
+	s := l.slot(clean)
+	s.scriptOnce.Do(func() {
+		f, err := l.fileOf(s, clean)
 		if err != nil {
-			e.err = err
+			s.scriptErr = err
 			return
 		}
-		e.val, e.err = l.build(f)
+		s.script, s.scriptErr = l.build(f)
 	})
-	return e.val, e.err
+	return s.script, s.scriptErr
 }
 
 // LoadMany loads several scripts (load_scripts in the Python library).
@@ -174,7 +178,7 @@ func (l *Loader) Parse(name, content string) (*Script, error) {
 	if !ok {
 		return nil, &EscapeError{Position: Position{File: fileName(name)}, Name: name}
 	}
-	return l.build(parseFile(clean, content))
+	return l.build(parseFile(clean, fileName(clean), content))
 }
 
 // Read returns the text of the script called name as stored
@@ -217,42 +221,36 @@ func isEscape(err error) bool {
 	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "escapes from parent")
 }
 
-// includes returns the files f's includes name, in order, reading them
-// (once per file and loader); errs[k] is set where include k names a
-// file that cannot be read or leaves the root.
-func (l *Loader) includes(f *file) (targets []*file, errs []error) {
+// includes reads the files f's includes name (once per file and loader),
+// setting each include's file or readErr.
+func (l *Loader) includes(f *file) {
 	f.resolveOnce.Do(func() {
-		f.targets = make([]*file, len(f.incs))
-		for k, inc := range f.incs {
-			err := inc.err
-			if err == nil {
-				f.targets[k], err = l.file(inc.target)
-			}
-			if err != nil {
-				if f.targetErrs == nil {
-					f.targetErrs = make([]error, len(f.incs))
-				}
-				f.targetErrs[k] = err
+		for k := range f.incs {
+			inc := &f.incs[k]
+			if inc.err == nil {
+				inc.file, inc.readErr = l.file(inc.target)
 			}
 		}
 	})
-	return f.targets, f.targetErrs
 }
 
 // file returns the parsed file of a clean name, reading it at most once.
 func (l *Loader) file(name string) (*file, error) {
-	p := fileName(name)
-	if !fs.ValidPath(p) {
-		return nil, &NotFoundError{Position: Position{File: p}, Name: name}
-	}
-	e := cached[*file](&l.files, name)
-	e.once.Do(func() {
-		text, err := l.readPath(name, p)
-		if err != nil {
-			e.err = err
+	return l.fileOf(l.slot(name), name)
+}
+
+// fileOf returns the parsed file of the slot of a clean name.
+func (l *Loader) fileOf(s *slot, name string) (*file, error) {
+	s.fileOnce.Do(func() {
+		p := fileName(name)
+		if !fs.ValidPath(p) {
+			s.fileErr = &NotFoundError{Position: Position{File: p}, Name: name}
 			return
 		}
-		e.val = parseFile(name, text)
+		var text string
+		if text, s.fileErr = l.readPath(name, p); s.fileErr == nil {
+			s.file = parseFile(name, p, text)
+		}
 	})
-	return e.val, e.err
+	return s.file, s.fileErr
 }
