@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math"
+	"sync"
 	"unsafe"
 
 	"github.com/redislua/redislua/directive"
@@ -89,10 +90,45 @@ func (b *builder) rec(f *file) int {
 	return i
 }
 
-func (l *Loader) build(top *file) (*Script, error) {
-	b := &builder{l: l, top: top}
+// builders are reused: a builder is large, and its records and stack
+// keep their capacity from one build to the next.
+var builders = sync.Pool{New: func() any {
+	b := new(builder)
 	b.recs, b.stack = b.recsBuf[:0], b.stackBuf[:0]
-	b.graph(top)
+	return b
+}}
+
+func (l *Loader) build(top *file) (*Script, error) {
+	b := builders.Get().(*builder)
+	defer b.release()
+	b.l, b.top = l, top
+	return b.build()
+}
+
+// release clears what the builder refers to and returns it to the pool,
+// keeping the capacity of its records, stack and index unless a huge
+// build grew them.
+func (b *builder) release() {
+	recs, stack, index := b.recs, b.stack, b.index
+	clear(recs)
+	clear(stack[:cap(stack)])
+	if cap(recs) > 1024 {
+		recs, index = nil, nil
+	}
+	clear(index)
+	*b = builder{index: index}
+	b.recs, b.stack = recs[:0], stack[:0]
+	if cap(recs) <= len(b.recsBuf) {
+		b.recs = b.recsBuf[:0]
+	}
+	if cap(stack) <= len(b.stackBuf) || cap(stack) > 1024 {
+		b.stack = b.stackBuf[:0]
+	}
+	builders.Put(b)
+}
+
+func (b *builder) build() (*Script, error) {
+	b.graph(b.top)
 	if len(b.errs) > 0 {
 		return nil, join(b.errs)
 	}
@@ -101,6 +137,7 @@ func (l *Loader) build(top *file) (*Script, error) {
 	}
 	return b.render()
 }
+
 
 func (b *builder) chain(last string) []string {
 	names := make([]string, 0, len(b.stack)+1)
@@ -123,12 +160,12 @@ func (b *builder) graph(f *file) {
 	b.l.includes(f)
 	for k := range f.incs {
 		inc := &f.incs[k]
-		if inc.err != nil {
+		switch {
+		case inc.static:
 			b.errs = append(b.errs, inc.err) // positioned already
 			continue
-		}
-		if inc.readErr != nil {
-			b.errs = append(b.errs, b.includeError(f, inc, inc.readErr))
+		case inc.err != nil:
+			b.errs = append(b.errs, b.includeError(f, inc, inc.err))
 			continue
 		}
 		g := inc.file
@@ -176,7 +213,7 @@ func (b *builder) includeError(f *file, inc *include, err error) error {
 	case errors.As(err, new(*NotFoundError)):
 		return &NotFoundError{Position: at, Name: inc.target, Chain: b.chain("")}
 	case errors.As(err, &esc):
-		return &EscapeError{Position: at, Name: inc.name}
+		return &EscapeError{Position: at, Name: f.str(o)}
 	case errors.As(err, &re):
 		return &ReadError{Position: at, Name: inc.target, Err: re.Err}
 	}

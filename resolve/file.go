@@ -50,21 +50,21 @@ type op struct {
 	// nlines is the number of lines a Text run renders to.
 	nlines int32
 	// start and end delimit a text in file.text: the lines of Text and
-	// Shebang, the name of %key and %arg, the trimmed directive of
-	// %return and %pragma.
+	// Shebang, the name of %key, %arg and %include (without quotes), the
+	// trimmed directive of %return and %pragma.
 	start, end int32
 }
 
 // include is one %include line of a file.
 type include struct {
-	op     int    // its index in file.ops
-	name   string // as written
+	op int32 // its index in file.ops; the op delimits the name as written
+	// static is set when err is an *EscapeError of the name itself,
+	// positioned already; otherwise err is set once by Loader.includes
+	// when the file cannot be read.
+	static bool
 	target string // the resolved script name
-	err    error  // an *EscapeError when the name leaves the root
-	// Set once by Loader.includes: the file it names, or why it could not
-	// be read.
-	file    *file
-	readErr error
+	file   *file  // set once by Loader.includes
+	err    error
 }
 
 // str returns the text an op delimits.
@@ -131,9 +131,13 @@ func parseFile(name, path, text string) *file {
 			f.once = f.once || it.Kind == directive.Pragma
 		case directive.Include:
 			o.ncol = int32(it.Name.Pos.Col)
+			// The name, quotes left out.
+			o.start = int32(it.Name.Pos.Offset) + 1
+			o.end = o.start + int32(len(it.Name.Text))
 			target, ok := joinName(dir, it.Name.Text)
-			inc := include{op: len(ops), name: it.Name.Text, target: target}
+			inc := include{op: int32(len(ops)), target: target}
 			if !ok {
+				inc.static = true
 				inc.err = &EscapeError{Position: f.at(o.line, o.ncol), Name: it.Name.Text}
 			}
 			incs = append(incs, inc)

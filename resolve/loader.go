@@ -222,13 +222,13 @@ func isEscape(err error) bool {
 }
 
 // includes reads the files f's includes name (once per file and loader),
-// setting each include's file or readErr.
+// setting each include's file or err.
 func (l *Loader) includes(f *file) {
 	f.resolveOnce.Do(func() {
 		for k := range f.incs {
 			inc := &f.incs[k]
-			if inc.err == nil {
-				inc.file, inc.readErr = l.file(inc.target)
+			if !inc.static {
+				inc.file, inc.err = l.file(inc.target)
 			}
 		}
 	})
