@@ -295,11 +295,14 @@ func (b *builder) steadySize(fi int) int64 {
 	return total
 }
 
-// renderer writes the Lua of one script.
+// renderer writes the Lua of one script, or, when m is set, builds its
+// source map without writing it.
 type renderer struct {
 	b      *builder
 	buf    []byte
 	s      *Script
+	m      *sourceMap
+	lines  int      // rendered so far
 	retPos Position // of the top script's %return, when hasRet
 	hasRet bool
 	errs   []error
@@ -312,22 +315,21 @@ func (b *builder) render() (*Script, error) {
 		b:   b,
 		buf: make([]byte, 0, b.size+b.size/8+16+2*sha1.Size),
 		s: &Script{
-			name:     b.top.name,
-			keys:     params[:0:b.keys],
-			args:     params[b.keys:b.keys],
-			includes: make([]string, 0, len(b.recs)-1),
-			regions:  make([]region, 0, 2*len(b.recs)+1),
+			name: b.top.name,
+			keys: params[:0:b.keys],
+			args: params[b.keys:b.keys],
+			top:  b.top,
 		},
 	}
 	r := &b.r
 	b.recs[b.rec(b.top)].renderDone = true
-	r.s.nodes = append(make([]node, 0, len(b.recs)), node{parent: -1, file: b.top})
 	r.file(b.rec(b.top), 0)
-	r.overLimit(b.top, r.s.lines)
+	r.overLimit(b.top, r.lines)
 	if len(r.errs) > 0 {
 		return nil, join(r.errs)
 	}
 	s := r.s
+	s.lines = r.lines
 	// The hex SHA1 goes right after the source, in the same array: the
 	// script shares both (r.buf is never written again).
 	n := len(r.buf)
@@ -338,16 +340,33 @@ func (b *builder) render() (*Script, error) {
 	return s, nil
 }
 
-// line starts rendered line number s.lines+1, which is line of node n;
+// mapScript builds the source map of a script: it walks the script's
+// rendering again, writing nothing. It needs no loader: the include
+// targets of the files were resolved by the first rendering.
+func mapScript(s *Script) {
+	b := builders.Get().(*builder)
+	defer b.release()
+	b.top = s.top
+	m := &s.smap
+	b.r = renderer{b: b, s: s, m: m}
+	m.includes = make([]string, 0, 4)
+	m.regions = make([]region, 0, 8)
+	m.nodes = append(make([]node, 0, 4), node{parent: -1, file: s.top})
+	b.recs[b.rec(s.top)].renderDone = true
+	b.r.file(b.rec(s.top), 0)
+}
+
+// line starts rendered line number r.lines+1, which is line of node n;
 // the caller appends its text to r.buf.
 func (r *renderer) line(n, line int) {
-	s := r.s
-	if s.lines > 0 {
+	if r.lines > 0 {
 		r.buf = append(r.buf, '\n')
 	}
-	s.lines++
-	if k := len(s.regions); k == 0 || s.regions[k-1].node != n || s.regions[k-1].line+(s.lines-s.regions[k-1].start) != line {
-		s.regions = append(s.regions, region{start: s.lines, node: n, line: line})
+	r.lines++
+	if m := r.m; m != nil {
+		if k := len(m.regions); k == 0 || int(m.regions[k-1].node) != n || int(m.regions[k-1].line)+(r.lines-int(m.regions[k-1].start)) != line {
+			m.regions = append(m.regions, region{start: int32(r.lines), node: int32(n), line: int32(line)})
+		}
 	}
 }
 
@@ -355,7 +374,7 @@ func (r *renderer) line(n, line int) {
 // limit, reporting it once. (checkSize makes this rare: it can only
 // underestimate the digits of KEYS and ARGV indices.)
 func (r *renderer) overLimit(f *file, line int) bool {
-	if r.tooBig || int64(len(r.buf)) <= r.b.l.maxSize {
+	if r.tooBig || r.m != nil || int64(len(r.buf)) <= r.b.l.maxSize {
 		return r.tooBig
 	}
 	r.tooBig = true
@@ -367,36 +386,44 @@ func (r *renderer) overLimit(f *file, line int) bool {
 func (r *renderer) file(fi, n int) {
 	f := r.b.recs[fi].f
 	incs := f.incs
+	write := r.m == nil
 	for i := range f.ops {
 		o := &f.ops[i]
 		line := int(o.line)
 		if r.overLimit(f, line) {
 			return
 		}
+		if o.kind == directive.Include {
+			r.include(incs[0].file, n, line)
+			incs = incs[1:]
+			continue
+		}
+		r.line(n, line)
+		if o.kind == directive.Text {
+			// A run of consecutive lines: one region at most.
+			r.lines += int(o.nlines) - 1
+		}
+		if !write {
+			continue
+		}
 		switch o.kind {
 		case directive.Text:
-			// A run of consecutive lines: one region at most.
-			r.line(n, line)
 			r.buf = append(r.buf, f.str(o)...)
-			r.s.lines += int(o.nlines) - 1
 		case directive.Shebang:
 			if f != r.b.top {
 				r.errs = append(r.errs, &SyntaxError{Position: f.at(o.line, o.col), Msg: "a #! line is allowed only as the first line of the top script"})
 			}
-			r.line(n, line)
 			r.buf = append(r.buf, f.str(o)...)
 		case directive.Key:
 			idx := len(r.s.keys) + 1
 			r.param(f, o, Param{Name: f.str(o), Kind: KeyParam, Index: idx})
-			r.line(n, line)
 			r.buf = appendKeyLine(r.buf, f.str(o), idx)
 		case directive.Arg:
 			idx := len(r.s.args) + 1
 			r.param(f, o, Param{Name: f.str(o), Kind: ArgParam, Type: o.typ, Index: idx})
-			r.line(n, line)
 			r.buf = o.typ.AppendLuaLine(r.buf, f.str(o), idx)
 		case directive.Return:
-			if n == 0 {
+			if f == r.b.top {
 				p := f.at(o.line, o.col)
 				if r.hasRet {
 					r.errs = append(r.errs, &ReturnError{Position: p, First: r.retPos})
@@ -405,30 +432,35 @@ func (r *renderer) file(fi, n int) {
 					r.s.ret = o.typ
 				}
 			}
-			r.line(n, line)
 			r.buf = appendCommentLine(r.buf, f.str(o))
 		case directive.Pragma:
-			r.line(n, line)
 			r.buf = appendCommentLine(r.buf, f.str(o))
-		case directive.Include:
-			gi := r.b.rec(incs[0].file)
-			incs = incs[1:]
-			g := &r.b.recs[gi]
-			switch {
-			case g.f.once && g.renderDone:
-				continue
-			case !g.f.once && g.renderDone && r.b.steadySize(gi) == 0:
-				continue // renders to nothing, however often it is included
-			}
-			g.renderDone = true
-			if !g.seen {
-				g.seen = true
-				r.s.includes = append(r.s.includes, g.f.name)
-			}
-			r.s.nodes = append(r.s.nodes, node{parent: n, file: g.f, at: line})
-			r.file(gi, len(r.s.nodes)-1)
 		}
 	}
+}
+
+// include renders file g where node n includes it at line.
+func (r *renderer) include(g *file, n, line int) {
+	gi := r.b.rec(g)
+	rg := &r.b.recs[gi]
+	switch {
+	case g.once && rg.renderDone:
+		return
+	case !g.once && rg.renderDone && r.b.steadySize(gi) == 0:
+		return // renders to nothing, however often it is included
+	}
+	rg.renderDone = true
+	m := r.m
+	if m == nil {
+		r.file(gi, 0)
+		return
+	}
+	if !rg.seen {
+		rg.seen = true
+		m.includes = append(m.includes, g.name)
+	}
+	m.nodes = append(m.nodes, node{parent: int32(n), file: g, at: int32(line)})
+	r.file(gi, len(m.nodes)-1)
 }
 
 func (r *renderer) param(f *file, o *op, p Param) {

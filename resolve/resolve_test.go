@@ -3,7 +3,9 @@ package resolve
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 )
@@ -286,5 +288,48 @@ func TestLoadManyAndAll(t *testing.T) {
 	}
 	if s1, _ := l.Load("a"); s1 != all["a"] {
 		t.Error("Load does not return the cached script")
+	}
+}
+
+// TestSourceMapLazy checks the source map built on first use: the same
+// from many goroutines at once (run with -race), and for a parsed script
+// whose loader is no longer referenced.
+func TestSourceMapLazy(t *testing.T) {
+	fsys := tree(
+		"lib", "%pragma once\nlocal y = 2",
+		"twice", "-- twice\n%include \"lib\"",
+	)
+	s, err := New(fsys).Parse("main", "%key k\n%include \"twice\"\n%include \"twice\"\nreturn k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	want := []string{"main:1", "main:2 twice:1", "main:2 twice:2 lib:1", "main:2 twice:2 lib:2", "main:3 twice:1", "main:4"}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(want))
+	for range 8 {
+		wg.Go(func() {
+			if got := strings.Join(s.Includes(), ","); got != "twice,lib" {
+				errs <- "Includes() = " + got
+			}
+			for i, w := range want {
+				frames, _ := s.Frames(i + 1)
+				var parts []string
+				for _, f := range frames {
+					parts = append(parts, fmt.Sprintf("%s:%d", f.Script, f.Line))
+				}
+				if got := strings.Join(parts, " "); got != w {
+					errs <- fmt.Sprintf("Frames(%d) = %s, want %s", i+1, got, w)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if s.Lines() != len(want) {
+		t.Errorf("Lines() = %d, want %d:\n%s", s.Lines(), len(want), s.Source())
 	}
 }

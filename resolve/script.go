@@ -3,6 +3,7 @@ package resolve
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/directive"
@@ -46,32 +47,51 @@ type Frame struct {
 // Script is a loaded, rendered script. It is immutable and safe to share;
 // slices it returns must not be modified.
 type Script struct {
-	name     string
-	keys     []Param
-	args     []Param
-	ret      codec.Type
-	source   string
-	sha1     string
+	name   string
+	keys   []Param
+	args   []Param
+	ret    codec.Type
+	source string
+	sha1   string
+	lines  int
+
+	// The source map is built the first time it is asked for, by
+	// rendering the script again without writing it: most scripts are
+	// never asked. top is the script's file; the files it includes are
+	// immutable and their include targets resolved, so the second
+	// rendering walks exactly the same lines as the first.
+	top    *file
+	mapped sync.Once
+	smap   sourceMap
+}
+
+// sourceMap maps rendered lines back to the files they come from.
+type sourceMap struct {
 	includes []string
 	nodes    []node
 	regions  []region
-	lines    int
 }
 
 // node is one rendering of one file: the top script (nodes[0]), or a
 // file at one %include of its parent.
 type node struct {
-	parent int // index in Script.nodes, -1 for the top script
 	file   *file
-	at     int // the line of the %include in the parent's file
+	parent int32 // index in sourceMap.nodes, -1 for the top script
+	at     int32 // the line of the %include in the parent's file
 }
 
 // region is a run of rendered lines that are consecutive lines of one
 // rendering of one file.
 type region struct {
-	start int // first rendered line, from 1
-	node  int // index in Script.nodes
-	line  int // the line of the node's file that start is
+	start int32 // first rendered line, from 1
+	node  int32 // index in sourceMap.nodes
+	line  int32 // the line of the node's file that start is
+}
+
+// sourceMap returns the script's source map, building it on first use.
+func (s *Script) sourceMap() *sourceMap {
+	s.mapped.Do(func() { mapScript(s) })
+	return &s.smap
 }
 
 // Name is the script's name: its path under the root without ".lua".
@@ -94,7 +114,7 @@ func (s *Script) SHA1() string { return s.sha1 }
 
 // Includes are the names of the scripts it includes, directly or not, in
 // the order they are first rendered, each once.
-func (s *Script) Includes() []string { return s.includes }
+func (s *Script) Includes() []string { return s.sourceMap().includes }
 
 // Lines is the number of rendered lines.
 func (s *Script) Lines() int { return s.lines }
@@ -134,13 +154,14 @@ func (s *Script) Frames(n int) (frames []Frame, ok bool) {
 	if n < 1 || n > s.lines {
 		return nil, false
 	}
-	i := sort.Search(len(s.regions), func(i int) bool { return s.regions[i].start > n }) - 1
-	r := s.regions[i]
-	line := r.line + n - r.start
-	for i := r.node; i >= 0; i = s.nodes[i].parent {
-		nd := &s.nodes[i]
+	m := s.sourceMap()
+	i := sort.Search(len(m.regions), func(i int) bool { return int(m.regions[i].start) > n }) - 1
+	r := m.regions[i]
+	line := int(r.line) + n - int(r.start)
+	for i := r.node; i >= 0; i = m.nodes[i].parent {
+		nd := &m.nodes[i]
 		frames = append(frames, Frame{Script: nd.file.name, Line: line, Text: nd.file.line(line)})
-		line = nd.at
+		line = int(nd.at)
 	}
 	for i, j := 0, len(frames)-1; i < j; i, j = i+1, j-1 {
 		frames[i], frames[j] = frames[j], frames[i]
