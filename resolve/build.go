@@ -138,7 +138,6 @@ func (b *builder) build() (*Script, error) {
 	return b.render()
 }
 
-
 func (b *builder) chain(last string) []string {
 	names := make([]string, 0, len(b.stack)+1)
 	for _, f := range b.stack {
