@@ -76,10 +76,17 @@ func (f *file) src() string { return f.text[f.bom:] }
 // parseFile lexes a file's text and resolves the names of its includes.
 // path is the file's path under the root, fileName(name).
 func parseFile(name, path, text string) *file {
-	f := &file{name: name, path: path, text: text}
+	f := new(file)
+	f.parse(name, path, text)
+	return f
+}
+
+// parse fills in a zero file.
+func (f *file) parse(name, path, text string) {
+	f.name, f.path, f.text = name, path, text
 	if len(text) > maxFile {
 		f.errs = []error{&LimitError{Position: Position{File: f.path}, Limit: "size", Max: maxFile, Value: int64(len(text))}}
-		return f
+		return
 	}
 	src := strings.TrimPrefix(text, directive.BOM)
 	f.bom = len(text) - len(src)
@@ -151,7 +158,6 @@ func parseFile(name, path, text string) *file {
 	if len(incs) > 0 {
 		f.incs = append([]include(nil), incs...)
 	}
-	return f
 }
 
 // minRenderedLen is the length of what an op renders to, with one-digit

@@ -34,8 +34,9 @@ type Loader struct {
 // that asks for it, while the others wait.
 type slot struct {
 	fileOnce sync.Once
-	file     *file
+	file     *file // &f when the file was read
 	fileErr  error
+	f        file
 
 	scriptOnce sync.Once
 	script     *Script
@@ -70,7 +71,9 @@ func New(fsys fs.FS, opts ...Option) *Loader {
 // FS returns the file system the loader reads.
 func (l *Loader) FS() fs.FS { return l.fsys }
 
-// slot returns the slot of a clean name, creating it.
+// slot returns the slot of a clean name, creating it. (A sync.Map: the
+// loader's goroutines look names up all the time, and a lock they share
+// would serialise them.)
 func (l *Loader) slot(name string) *slot {
 	if s, ok := l.slots.Load(name); ok {
 		return s.(*slot)
@@ -249,7 +252,8 @@ func (l *Loader) fileOf(s *slot, name string) (*file, error) {
 		}
 		var text string
 		if text, s.fileErr = l.readPath(name, p); s.fileErr == nil {
-			s.file = parseFile(name, p, text)
+			s.f.parse(name, p, text)
+			s.file = &s.f
 		}
 	})
 	return s.file, s.fileErr

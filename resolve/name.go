@@ -22,10 +22,13 @@ func CleanName(name string) (clean string, ok bool) {
 func joinName(dir, name string) (string, bool) {
 	name = strings.ReplaceAll(name, `\`, "/")
 	var p string
-	if strings.HasPrefix(name, "/") {
+	switch {
+	case strings.HasPrefix(name, "/"):
 		p = path.Clean(name[1:])
-	} else {
-		p = path.Clean(path.Join(dir, name))
+	case dir == "":
+		p = path.Clean(name) // no allocation when name is clean
+	default:
+		p = path.Clean(dir + "/" + name)
 	}
 	if p == "." || p == "" || p == ".." || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") {
 		return p, false
