@@ -11,15 +11,16 @@ import (
 	"github.com/redislua/redislua/directive"
 )
 
-// builder turns a top file into a Script in three passes:
+// builder turns a top file into a Script in two passes:
 //
 //  1. graph: read every file the top one includes, directly or not;
 //     report missing files, escapes, cycles, nesting beyond the depth
-//     limit and the directive errors of every file;
-//  2. size: compute the rendered size without rendering, in time linear
-//     in the number of files, so that an include bomb fails at once;
-//  3. render: write the Lua, number keys and arguments, build the source
-//     map; report duplicates and a second %return.
+//     limit and the directive errors of every file; compute the rendered
+//     size without rendering, in time linear in the number of files, so
+//     that an include bomb fails at once;
+//  2. render: write the Lua and number keys and arguments; report
+//     duplicates and a second %return. (The source map is built by a
+//     second rendering that writes nothing, when it is first needed.)
 type builder struct {
 	l     *Loader
 	top   *file
@@ -35,9 +36,10 @@ type builder struct {
 	recsBuf  [4]rec
 	stackBuf [4]*file
 	r        renderer
-	// size is the lower bound of the rendered size from checkSize, keys
-	// and args the number of parameters it met.
+	// size is the lower bound of the rendered size that graph measured,
+	// keys and args the number of parameters it met.
 	size       int64
+	crossed    Position // the %include where size crossed the limit
 	keys, args int
 }
 
@@ -46,10 +48,10 @@ type rec struct {
 	f      *file
 	state  visit
 	height int   // the longest include chain below the file
-	steady int64 // see checkSize; -1 until computed
-	// Of the size pass and of the render pass: a once file was rendered;
-	// a non-once file was walked in full once.
-	sizeDone, renderDone bool
+	steady int64 // see graph; -1 until computed
+	// Of the render pass: a once file was rendered; a non-once file was
+	// rendered in full once.
+	renderDone bool
 	seen                 bool // listed in Script.Includes
 }
 
@@ -128,7 +130,7 @@ func (b *builder) release() {
 }
 
 func (b *builder) build() (*Script, error) {
-	b.graph(b.top)
+	b.size = b.graph(b.top) - 1 // the last line has no line break
 	if len(b.errs) > 0 {
 		return nil, join(b.errs)
 	}
@@ -149,12 +151,25 @@ func (b *builder) chain(last string) []string {
 	return names
 }
 
-// graph visits f and what it includes, depth first.
-func (b *builder) graph(f *file) {
+// graph visits f and what it includes, depth first, and returns (a lower
+// bound of) the size f renders to here, line breaks included.
+//
+// Rendering the tree to measure it would take time exponential in its
+// depth for a file that includes the next one twice at every level. The
+// visit is linear instead: it visits each file once, in the order the
+// renderer first renders them, which renders a %pragma once file at that
+// first place only. Once a file has been visited, every once-file it
+// reaches has been rendered (the graph has no cycle), so each later
+// rendering of it has the same size, steady(f): its own lines plus the
+// steady sizes of its non-once includes.
+func (b *builder) graph(f *file) int64 {
 	fi := b.rec(f)
 	b.recs[fi].state = onStack
 	b.stack = append(b.stack, f)
 	b.errs = append(b.errs, f.errs...)
+	b.keys += f.ownKeys
+	b.args += f.ownArgs
+	total := f.ownSize
 	h := 0
 	b.l.includes(f)
 	for k := range f.incs {
@@ -170,7 +185,7 @@ func (b *builder) graph(f *file) {
 		g := inc.file
 		gi := b.rec(g)
 		o := &f.ops[inc.op]
-		at := f.at(o.line, o.col)
+		var size int64
 		switch b.recs[gi].state {
 		case onStack:
 			var cycle []string
@@ -180,25 +195,33 @@ func (b *builder) graph(f *file) {
 					break
 				}
 			}
-			b.errs = append(b.errs, &CycleError{Position: at, Cycle: cycle})
+			b.errs = append(b.errs, &CycleError{Position: f.at(o.line, o.col), Cycle: cycle})
 			continue
 		case unvisited:
 			if len(b.stack) > b.l.maxDepth {
-				b.errs = append(b.errs, &LimitError{Position: at, Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(len(b.stack)), Chain: b.chain(g.name)})
+				b.errs = append(b.errs, &LimitError{Position: f.at(o.line, o.col), Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(len(b.stack)), Chain: b.chain(g.name)})
 				continue
 			}
-			b.graph(g)
+			size = b.graph(g)
+		case done:
+			if !g.once {
+				size = b.steadySize(gi)
+			}
 		}
-		r := &b.recs[gi]
-		if depth := len(b.stack) + r.height; r.state == done && depth > b.l.maxDepth {
-			b.errs = append(b.errs, &LimitError{Position: at, Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(depth), Chain: b.chain(g.name)})
+		if depth := len(b.stack) + b.recs[gi].height; depth > b.l.maxDepth {
+			b.errs = append(b.errs, &LimitError{Position: f.at(o.line, o.col), Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(depth), Chain: b.chain(g.name)})
 			continue
 		}
-		h = max(h, r.height+1)
+		h = max(h, b.recs[gi].height+1)
+		total = add(total, size)
+		if total > b.l.maxSize && b.crossed.File == "" {
+			b.crossed = f.at(o.line, o.col)
+		}
 	}
 	b.stack = b.stack[:len(b.stack)-1]
 	b.recs[fi].state = done
 	b.recs[fi].height = h
+	return total
 }
 
 // includeError positions the error of reading an included file at the
@@ -227,56 +250,17 @@ func add(a, b int64) int64 {
 	return a + b
 }
 
-// checkSize computes (a lower bound of) the rendered size of the top
-// script and refuses it when beyond the limit.
-//
-// Rendering the tree to measure it would take time exponential in its
-// depth for a file that includes the next one twice at every level. The
-// walk below is linear instead: it renders %pragma once files once, like
-// the renderer, and a non-once file in full only the first time. Once a
-// file has been walked, every once-file it reaches has been rendered (the
-// graph has no cycle), so each later rendering of it has the same size,
-// steady(f): its own lines plus the steady sizes of its non-once includes.
+// checkSize refuses a script whose rendered size (as graph measured it)
+// is beyond the limit.
 func (b *builder) checkSize() error {
-	b.recs[b.rec(b.top)].sizeDone = true
-	var crossed *Position
-	var walk func(fi int) int64
-	walk = func(fi int) int64 {
-		f := b.recs[fi].f
-		total := f.ownSize
-		b.keys += f.ownKeys
-		b.args += f.ownArgs
-		for k := range f.incs {
-			inc := &f.incs[k]
-			g := inc.file
-			gi := b.rec(g)
-			var s int64
-			switch {
-			case g.once && b.recs[gi].sizeDone:
-				continue
-			case !g.once && b.recs[gi].sizeDone:
-				s = b.steadySize(gi)
-			default:
-				b.recs[gi].sizeDone = true
-				s = walk(gi)
-			}
-			total = add(total, s)
-			if total > b.l.maxSize && crossed == nil {
-				p := f.at(f.ops[inc.op].line, f.ops[inc.op].col)
-				crossed = &p
-			}
-		}
-		return total
+	if b.size <= b.l.maxSize {
+		return nil
 	}
-	b.size = walk(b.rec(b.top)) - 1 // the last line has no line break
-	if b.size > b.l.maxSize {
-		p := Position{File: b.top.path}
-		if crossed != nil {
-			p = *crossed
-		}
-		return &LimitError{Position: p, Limit: "size", Max: b.l.maxSize, Value: b.size}
+	p := b.crossed
+	if p.File == "" {
+		p = Position{File: b.top.path}
 	}
-	return nil
+	return &LimitError{Position: p, Limit: "size", Max: b.l.maxSize, Value: b.size}
 }
 
 func (b *builder) steadySize(fi int) int64 {
