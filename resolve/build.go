@@ -52,7 +52,7 @@ type rec struct {
 	// Of the render pass: a once file was rendered; a non-once file was
 	// rendered in full once.
 	renderDone bool
-	seen                 bool // listed in Script.Includes
+	seen       bool // listed in Script.Includes
 }
 
 type visit uint8
