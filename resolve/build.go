@@ -296,7 +296,8 @@ func (b *builder) render() (*Script, error) {
 	params := make([]Param, 0, b.keys+b.args) // keys, then args: one array
 	b.r = renderer{
 		b:   b,
-		buf: make([]byte, 0, b.size+b.size/8+16+2*sha1.Size),
+		// graph measured every index as one digit: add the others.
+		buf: make([]byte, 0, b.size+moreDigits(b.keys)+moreDigits(b.args)+2*sha1.Size),
 		s: &Script{
 			name: b.top.name,
 			keys: params[:0:b.keys],
@@ -321,6 +322,16 @@ func (b *builder) render() (*Script, error) {
 	s.source = unsafe.String(unsafe.SliceData(r.buf), n)
 	s.sha1 = unsafe.String(&r.buf[n], len(r.buf)-n)
 	return s, nil
+}
+
+// moreDigits is the number of digits beyond the first of the numbers 1
+// to n.
+func moreDigits(n int) int64 {
+	var d int64
+	for p := 10; p <= n; p *= 10 {
+		d += int64(n - p + 1)
+	}
+	return d
 }
 
 // mapScript builds the source map of a script: it walks the script's
