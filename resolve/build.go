@@ -204,7 +204,9 @@ func (b *builder) graph(f *file) int64 {
 			}
 			size = b.graph(g)
 		case done:
-			if !g.once {
+			// Without errors so far, g's subtree is resolved and acyclic:
+			// steadySize terminates. (With errors, no size is needed.)
+			if !g.once && len(b.errs) == 0 {
 				size = b.steadySize(gi)
 			}
 		}
