@@ -7,8 +7,10 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/engine"
@@ -82,6 +84,82 @@ func BenchmarkCall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCallPaired measures the same two calls as BenchmarkCall, but
+// paired: every iteration makes one call through the engine and one
+// through go-redis, in alternating order, and times each. Both see the
+// same server, connections and moment, so loopback jitter that moves
+// whole benchmark runs by ±10% on a VM cancels out of the ratio it
+// reports (engine-ns/call ÷ goredis-ns/call).
+func BenchmarkCallPaired(b *testing.B) {
+	srv := redistest.New(b)
+	c := srv.Client(b)
+	e := engine.New(c)
+	ctx := context.Background()
+	for _, name := range []string{"typed", "untyped"} {
+		s := benchScript(b, name)
+		c.ScriptLoad(ctx, s.Source())
+		for _, g := range []int{1, 4, 16} {
+			b.Run(fmt.Sprintf("script=%s/g=%d", name, g), func(b *testing.B) {
+				var mu sync.Mutex
+				var sum [2]time.Duration // engine, go-redis
+				var calls int64
+				calls2 := func(flip bool) (d [2]time.Duration) {
+					for k := range 2 {
+						if (k == 0) != flip {
+							t := time.Now()
+							if _, err := e.Run(ctx, s, map[string]any{"counter": "bench", "step": 1}).Result(); err != nil {
+								b.Error(err)
+							}
+							d[0] = time.Since(t)
+						} else {
+							t := time.Now()
+							if _, err := c.EvalSha(ctx, s.SHA1(), []string{"bench"}, 1).Result(); err != nil {
+								b.Error(err)
+							}
+							d[1] = time.Since(t)
+						}
+					}
+					return d
+				}
+				b.SetParallelism(max(1, g/runtime.GOMAXPROCS(0)))
+				if g == 1 {
+					b.SetParallelism(1)
+				}
+				work := func(pb interface{ Next() bool }) {
+					var local [2]time.Duration
+					var n int64
+					for flip := false; pb.Next(); flip = !flip {
+						d := calls2(flip)
+						local[0] += d[0]
+						local[1] += d[1]
+						n++
+					}
+					mu.Lock()
+					sum[0] += local[0]
+					sum[1] += local[1]
+					calls += n
+					mu.Unlock()
+				}
+				if g == 1 {
+					work(loop{b})
+				} else {
+					b.RunParallel(func(pb *testing.PB) { work(pb) })
+				}
+				if calls > 0 {
+					b.ReportMetric(float64(sum[0])/float64(calls), "engine-ns/call")
+					b.ReportMetric(float64(sum[1])/float64(calls), "goredis-ns/call")
+					b.ReportMetric(float64(sum[0])/float64(sum[1]), "ratio")
+				}
+			})
+		}
+	}
+}
+
+// loop adapts b.Loop to the Next of testing.PB.
+type loop struct{ b *testing.B }
+
+func (l loop) Next() bool { return l.b.Loop() }
 
 // BenchmarkPipeline: 10,000 calls in one pipeline, and in one MULTI/EXEC.
 func BenchmarkPipeline(b *testing.B) {
