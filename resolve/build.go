@@ -111,21 +111,25 @@ func (l *Loader) build(top *file) (*Script, error) {
 // keeping the capacity of its records, stack and index unless a huge
 // build grew them.
 func (b *builder) release() {
-	recs, stack, index := b.recs, b.stack, b.index
-	clear(recs)
-	clear(stack[:cap(stack)])
-	if cap(recs) > 1024 {
-		recs, index = nil, nil
+	clear(b.recs)
+	if cap(b.recs) > len(b.recsBuf) {
+		clear(b.recsBuf[:]) // the records before recs grew out of it
 	}
-	clear(index)
-	*b = builder{index: index}
-	b.recs, b.stack = recs[:0], stack[:0]
-	if cap(recs) <= len(b.recsBuf) {
-		b.recs = b.recsBuf[:0]
+	clear(b.stack[:cap(b.stack)])
+	clear(b.stackBuf[:])
+	clear(b.index)
+	b.recs, b.stack = b.recs[:0], b.stack[:0]
+	if cap(b.recs) > 1024 {
+		b.recs, b.index = b.recsBuf[:0], nil
 	}
-	if cap(stack) <= len(b.stackBuf) || cap(stack) > 1024 {
+	if cap(b.stack) > 1024 {
 		b.stack = b.stackBuf[:0]
 	}
+	// Field by field: zeroing the whole builder, its record and stack
+	// arrays included, costs more than the build of a small script.
+	b.l, b.top, b.errs = nil, nil, nil
+	b.r = renderer{}
+	b.size, b.crossed, b.keys, b.args = 0, Position{}, 0, 0
 	builders.Put(b)
 }
 
