@@ -301,7 +301,7 @@ type renderer struct {
 func (b *builder) render() (*Script, error) {
 	params := make([]Param, 0, b.keys+b.args) // keys, then args: one array
 	b.r = renderer{
-		b:   b,
+		b: b,
 		// graph measured every index as one digit: add the others.
 		buf: make([]byte, 0, b.size+moreDigits(b.keys)+moreDigits(b.args)+2*sha1.Size),
 		s: &Script{
@@ -347,7 +347,8 @@ func mapScript(s *Script) {
 	b := builders.Get().(*builder)
 	defer b.release()
 	b.top = s.top
-	m := &s.smap
+	m := new(sourceMap)
+	s.smap = m
 	b.r = renderer{b: b, s: s, m: m}
 	m.includes = make([]string, 0, 4)
 	m.regions = make([]region, 0, 8)

@@ -24,9 +24,9 @@ func joinName(dir, name string) (string, bool) {
 	var p string
 	switch {
 	case strings.HasPrefix(name, "/"):
-		p = path.Clean(name[1:])
+		p = clean(name[1:])
 	case dir == "":
-		p = path.Clean(name) // no allocation when name is clean
+		p = clean(name)
 	default:
 		p = path.Clean(dir + "/" + name)
 	}
@@ -34,6 +34,35 @@ func joinName(dir, name string) (string, bool) {
 		return p, false
 	}
 	return p, true
+}
+
+// clean is path.Clean, quicker for a name that is clean already (as
+// nearly every name is): it returns it as it is, without allocating.
+func clean(name string) string {
+	if isClean(name) {
+		return name
+	}
+	return path.Clean(name)
+}
+
+// isClean reports whether path.Clean would return name unchanged: no
+// empty, "." or ".." element, no leading or trailing slash.
+func isClean(name string) bool {
+	if name == "" || name[0] == '/' || name[len(name)-1] == '/' {
+		return false
+	}
+	start := 0
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '/' {
+			continue
+		}
+		switch name[start:i] {
+		case "", ".", "..":
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 // dirOf is the directory part of a script name, "" at the root.

@@ -3,6 +3,7 @@ package resolve
 import (
 	"errors"
 	"fmt"
+	"path"
 	"runtime"
 	"strings"
 	"sync"
@@ -331,5 +332,25 @@ func TestSourceMapLazy(t *testing.T) {
 	}
 	if s.Lines() != len(want) {
 		t.Errorf("Lines() = %d, want %d:\n%s", s.Lines(), len(want), s.Source())
+	}
+}
+
+// TestIsClean checks the quick test against path.Clean itself: it may
+// leave a name to path.Clean, never pass one that Clean would change.
+func TestIsClean(t *testing.T) {
+	for _, name := range []string{"a", "a/b", "lib/x_1", ".a", "a..", "a/.b/c", "...", "a/..."} {
+		if !isClean(name) {
+			t.Errorf("isClean(%q) = false", name)
+		}
+	}
+	for _, name := range []string{
+		"a", "a/b", ".a", "", ".", "..", "/a", "a/", "a//b", "./a", "a/.", "a/./b", "a/..", "../a", "a/../b",
+	} {
+		if isClean(name) && path.Clean(name) != name {
+			t.Errorf("isClean(%q) = true, path.Clean gives %q", name, path.Clean(name))
+		}
+		if got, want := clean(name), path.Clean(name); got != want {
+			t.Errorf("clean(%q) = %q, path.Clean: %q", name, got, want)
+		}
 	}
 }

@@ -62,7 +62,7 @@ type Script struct {
 	// rendering walks exactly the same lines as the first.
 	top    *file
 	mapped sync.Once
-	smap   sourceMap
+	smap   *sourceMap
 }
 
 // sourceMap maps rendered lines back to the files they come from.
@@ -91,7 +91,7 @@ type region struct {
 // sourceMap returns the script's source map, building it on first use.
 func (s *Script) sourceMap() *sourceMap {
 	s.mapped.Do(func() { mapScript(s) })
-	return &s.smap
+	return s.smap
 }
 
 // Name is the script's name: its path under the root without ".lua".
