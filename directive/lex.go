@@ -257,10 +257,11 @@ func isIdentShape(s string) bool {
 }
 
 func isKeyword(s string) bool {
-	for _, k := range Keywords {
-		if s == k {
-			return true
-		}
+	switch s {
+	case "and", "break", "do", "else", "elseif", "end", "false", "for",
+		"function", "if", "in", "local", "nil", "not", "or", "repeat",
+		"return", "then", "true", "until", "while":
+		return true
 	}
 	return false
 }

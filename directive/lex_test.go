@@ -317,3 +317,21 @@ func TestItemsMatchLex(t *testing.T) {
 		}
 	}
 }
+
+// TestKeywords keeps isKeyword's switch and the exported list in step.
+func TestKeywords(t *testing.T) {
+	for _, k := range Keywords {
+		if !isKeyword(k) || IsIdentifier(k) {
+			t.Errorf("%q is not taken for a keyword", k)
+		}
+	}
+	n := 0
+	for _, w := range []string{"and", "goto", "self", "End", "function", "functions", "nil", "Nil"} {
+		if isKeyword(w) {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("isKeyword accepts %d of and/goto/self/End/function/functions/nil/Nil, want 3", n)
+	}
+}
