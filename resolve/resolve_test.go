@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // tree builds a file system from name → content pairs; names get ".lua".
@@ -353,4 +354,34 @@ func TestIsClean(t *testing.T) {
 			t.Errorf("clean(%q) = %q, path.Clean: %q", name, got, want)
 		}
 	}
+}
+
+// TestScriptDoesNotHoldLoader checks that a loaded script keeps only its
+// own files alive, not the loader and its cache: the source map is
+// built from the files alone.
+func TestScriptDoesNotHoldLoader(t *testing.T) {
+	fsys := tree("lib", "local y = 2", "main", "%include \"lib\"\nreturn y", "other", "return 3")
+	l := New(fsys)
+	if _, err := l.LoadAll(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := l.Load("main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	collected := make(chan struct{})
+	runtime.AddCleanup(l, func(ch chan struct{}) { close(ch) }, collected)
+	l = nil
+	for i := 0; i < 20; i++ {
+		runtime.GC()
+		select {
+		case <-collected:
+			if frames, ok := s.Frames(1); !ok || frames[len(frames)-1].Script != "lib" {
+				t.Errorf("Frames(1) after the loader is gone = %v", frames)
+			}
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Error("the loader is still reachable from a script it loaded")
 }
