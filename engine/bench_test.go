@@ -205,6 +205,58 @@ func BenchmarkPipeline(b *testing.B) {
 	}
 }
 
+// BenchmarkPipelinePaired is BenchmarkPipeline paired like
+// BenchmarkCallPaired: every iteration executes one pipeline of 10,000
+// engine calls and one of 10,000 go-redis EVALSHAs, in alternating
+// order, and times each; the ratio is engine time ÷ go-redis time.
+func BenchmarkPipelinePaired(b *testing.B) {
+	srv := redistest.New(b)
+	c := srv.Client(b)
+	e := engine.New(c)
+	ctx := context.Background()
+	s := benchScript(b, "typed")
+	c.ScriptLoad(ctx, s.Source())
+	values := map[string]any{"counter": "bench", "step": 1}
+	keys := []string{"bench"}
+	for _, mode := range []string{"pipeline", "multi"} {
+		pipe := func() redis.Pipeliner {
+			if mode == "multi" {
+				return c.TxPipeline()
+			}
+			return c.Pipeline()
+		}
+		b.Run("mode="+mode, func(b *testing.B) {
+			var sum [2]time.Duration // engine, go-redis
+			var n int
+			for flip := false; b.Loop(); flip = !flip {
+				for k := range 2 {
+					p := pipe()
+					t := time.Now()
+					impl := 0
+					if (k == 0) != flip {
+						for range 10_000 {
+							e.Queue(ctx, p, s, values)
+						}
+					} else {
+						impl = 1
+						for range 10_000 {
+							p.EvalSha(ctx, s.SHA1(), keys, 1)
+						}
+					}
+					if _, err := p.Exec(ctx); err != nil {
+						b.Fatal(err)
+					}
+					sum[impl] += time.Since(t)
+				}
+				n++
+			}
+			b.ReportMetric(float64(sum[0])/float64(n), "engine-ns/pipeline")
+			b.ReportMetric(float64(sum[1])/float64(n), "goredis-ns/pipeline")
+			b.ReportMetric(float64(sum[0])/float64(sum[1]), "ratio")
+		})
+	}
+}
+
 // BenchmarkCluster: one call on a 3-master cluster.
 func BenchmarkCluster(b *testing.B) {
 	cl := redistest.NewCluster(b)

@@ -42,6 +42,7 @@ type Engine struct {
 
 // prepared is what every call of a script shares.
 type prepared struct {
+	engine    *Engine
 	script    *resolve.Script
 	sha, body []byte
 }
@@ -73,7 +74,7 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 	}
 	p, ok := e.scripts.Load(s)
 	if !ok {
-		p, _ = e.scripts.LoadOrStore(s, &prepared{script: s, sha: []byte(s.SHA1()), body: []byte(s.Source())})
+		p, _ = e.scripts.LoadOrStore(s, &prepared{engine: e, script: s, sha: []byte(s.SHA1()), body: []byte(s.Source())})
 	}
 	e.last.Store(p.(*prepared))
 	return p.(*prepared)
@@ -84,9 +85,7 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 type Call struct {
 	cmd    redis.Cmd
 	marker marker
-	engine *Engine
-	script *resolve.Script
-	prep   *prepared
+	prep   *prepared // the engine and the script, prepared
 	err    error  // an error found before sending
 	buf    [6]any // the command's arguments when they are few
 	once   sync.Once
@@ -130,7 +129,7 @@ func (m *marker) String() string { return string(m.call.prep.sha) }
 
 // newCall binds the values of a call and prepares its command.
 func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Call {
-	c := &Call{engine: e, script: s, prep: e.prepare(s)}
+	c := &Call{prep: e.prepare(s)}
 	c.marker.call = c
 	nk, na := len(s.Keys()), len(s.Args())
 	args := c.buf[:0]
@@ -228,7 +227,7 @@ func (e *Engine) Queue(ctx context.Context, p redis.Pipeliner, s *resolve.Script
 }
 
 // Script returns the script of the call.
-func (c *Call) Script() *resolve.Script { return c.script }
+func (c *Call) Script() *resolve.Script { return c.prep.script }
 
 // Result returns the reply decoded by the script's %return type (see
 // codec.Decode), or the error of the call: an *ArgsError or
@@ -282,8 +281,8 @@ func (c *Call) Scan(dst any) error {
 	if err != nil {
 		return err
 	}
-	if err := codec.DecodeInto(c.script.Return(), reply, dst); err != nil {
-		return &DecodeError{Script: c.script.Name(), Err: err}
+	if err := codec.DecodeInto(c.prep.script.Return(), reply, dst); err != nil {
+		return &DecodeError{Script: c.prep.script.Name(), Err: err}
 	}
 	return nil
 }
@@ -316,15 +315,15 @@ func (c *Call) reply() (any, error) {
 	switch {
 	case err == nil && c.cmd.Val() == nil:
 		if c.marker.sent.Load() {
-			return nil, &CallError{Script: c.script.Name(), Outcome: ErrOutcomeUnknown, Err: errNoReply}
+			return nil, &CallError{Script: c.prep.script.Name(), Outcome: ErrOutcomeUnknown, Err: errNoReply}
 		}
-		return nil, &CallError{Script: c.script.Name(), Outcome: ErrNotExecuted, Err: errNoReply}
+		return nil, &CallError{Script: c.prep.script.Name(), Outcome: ErrNotExecuted, Err: errNoReply}
 	case err == nil:
 		return c.cmd.Val(), nil
 	case errors.Is(err, redis.Nil):
 		return nil, nil
 	}
-	name := c.script.Name()
+	name := c.prep.script.Name()
 	if c.marker.refused.Load() {
 		return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
 	}
@@ -333,7 +332,7 @@ func (c *Call) reply() (any, error) {
 		if rejected(err) {
 			return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
 		}
-		return nil, scriptError(c.script, err)
+		return nil, scriptError(c.prep.script, err)
 	}
 	if c.marker.sent.Load() {
 		return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
@@ -347,9 +346,9 @@ func (c *Call) decode() {
 		c.valErr = err
 		return
 	}
-	v, err := codec.Decode(c.script.Return(), reply)
+	v, err := codec.Decode(c.prep.script.Return(), reply)
 	if err != nil {
-		c.valErr = &DecodeError{Script: c.script.Name(), Err: err}
+		c.valErr = &DecodeError{Script: c.prep.script.Name(), Err: err}
 		return
 	}
 	c.val = v
@@ -366,7 +365,7 @@ func (e *Engine) callOf(cmd redis.Cmder) *Call {
 	if len(args) < 2 {
 		return nil
 	}
-	if m, ok := args[1].(*marker); ok && m.call.engine.client == e.client && &m.call.cmd == rc {
+	if m, ok := args[1].(*marker); ok && m.call.prep.engine.client == e.client && &m.call.cmd == rc {
 		return m.call
 	}
 	return nil
@@ -469,7 +468,7 @@ func (h pipelineHook) transaction(ctx context.Context, next redis.ProcessPipelin
 	for _, c := range calls {
 		if !containsPrep(loaded, c.prep) {
 			loaded = append(loaded, c.prep)
-			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.script.Source()))
+			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.prep.script.Source()))
 		}
 	}
 	all := make([]redis.Cmder, 0, len(cmds)+len(loads))
