@@ -86,8 +86,8 @@ type Call struct {
 	cmd    redis.Cmd
 	marker marker
 	prep   *prepared // the engine and the script, prepared
-	err    error  // an error found before sending
-	buf    [6]any // the command's arguments when they are few
+	err    error     // an error found before sending
+	buf    [6]any    // the command's arguments when they are few
 	once   sync.Once
 	val    any
 	valErr error
