@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/codec"
@@ -44,7 +45,14 @@ type Engine struct {
 type prepared struct {
 	engine    *Engine
 	script    *resolve.Script
-	sha, body []byte
+	sha, body []byte // the script's SHA1 and source, shared: never written
+}
+
+// readOnlyBytes returns the bytes of s without copying them. go-redis
+// only reads an argument's bytes (it copies them into its write buffer),
+// so a script's source is not held twice: a 10 MB script stays 10 MB.
+func readOnlyBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
 
 // hooked records the clients that have the engine's pipeline hook. It
@@ -74,7 +82,7 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 	}
 	p, ok := e.scripts.Load(s)
 	if !ok {
-		p, _ = e.scripts.LoadOrStore(s, &prepared{engine: e, script: s, sha: []byte(s.SHA1()), body: []byte(s.Source())})
+		p, _ = e.scripts.LoadOrStore(s, &prepared{engine: e, script: s, sha: readOnlyBytes(s.SHA1()), body: readOnlyBytes(s.Source())})
 	}
 	e.last.Store(p.(*prepared))
 	return p.(*prepared)
