@@ -299,17 +299,14 @@ type renderer struct {
 }
 
 func (b *builder) render() (*Script, error) {
-	params := make([]Param, 0, b.keys+b.args) // keys, then args: one array
+	s, params := newScript(b.keys + b.args) // keys, then args: one array
+	s.name, s.top = b.top.name, b.top
+	s.keys, s.args = params[:0:b.keys], params[b.keys:b.keys]
 	b.r = renderer{
 		b: b,
 		// graph measured every index as one digit: add the others.
 		buf: make([]byte, 0, b.size+moreDigits(b.keys)+moreDigits(b.args)+2*sha1.Size),
-		s: &Script{
-			name: b.top.name,
-			keys: params[:0:b.keys],
-			args: params[b.keys:b.keys],
-			top:  b.top,
-		},
+		s:   s,
 	}
 	r := &b.r
 	b.recs[b.rec(b.top)].renderDone = true
@@ -318,7 +315,6 @@ func (b *builder) render() (*Script, error) {
 	if len(r.errs) > 0 {
 		return nil, join(r.errs)
 	}
-	s := r.s
 	s.lines = r.lines
 	// The hex SHA1 goes right after the source, in the same array: the
 	// script shares both (r.buf is never written again).
@@ -328,6 +324,34 @@ func (b *builder) render() (*Script, error) {
 	s.source = unsafe.String(unsafe.SliceData(r.buf), n)
 	s.sha1 = unsafe.String(&r.buf[n], len(r.buf)-n)
 	return s, nil
+}
+
+// A script and its parameters in one allocation, for the usual few.
+type (
+	scriptParams2 struct {
+		s Script
+		p [2]Param
+	}
+	scriptParams4 struct {
+		s Script
+		p [4]Param
+	}
+)
+
+// newScript returns a new Script and room for n parameters, in one
+// allocation when n is small.
+func newScript(n int) (*Script, []Param) {
+	switch {
+	case n == 0:
+		return new(Script), nil
+	case n <= 2:
+		x := new(scriptParams2)
+		return &x.s, x.p[:0:n]
+	case n <= 4:
+		x := new(scriptParams4)
+		return &x.s, x.p[:0:n]
+	}
+	return new(Script), make([]Param, 0, n)
 }
 
 // moreDigits is the number of digits beyond the first of the numbers 1
