@@ -4,7 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,13 +87,22 @@ func (l *Loader) slot(name string) *slot {
 // the package's error types, or Errors when there are several.
 // (load_script in the Python library.)
 func (l *Loader) Load(name string) (*Script, error) {
+	return l.load(name, "")
+}
+
+// load loads the script called name; path, when not "", is its file as
+// a walk of the tree found it (name + Ext), which spares making it again.
+func (l *Loader) load(name, path string) (*Script, error) {
 	clean, ok := CleanName(name)
 	if !ok {
 		return nil, &EscapeError{Position: Position{File: fileName(name)}, Name: name}
 	}
+	if clean != name {
+		path = ""
+	}
 	s := l.slot(clean)
 	s.scriptOnce.Do(func() {
-		f, err := l.fileOf(s, clean)
+		f, err := l.fileOf(s, clean, path)
 		if err != nil {
 			s.scriptErr = err
 			return
@@ -108,11 +117,17 @@ func (l *Loader) Load(name string) (*Script, error) {
 //
 // The scripts load in parallel, on as many goroutines as GOMAXPROCS.
 func (l *Loader) LoadMany(names ...string) (map[string]*Script, error) {
+	return l.loadMany(len(names), func(i int) (string, string) { return names[i], "" })
+}
+
+// loadMany loads n scripts, the i-th called name and found at path (see
+// load), in parallel.
+func (l *Loader) loadMany(n int, at func(i int) (name, path string)) (map[string]*Script, error) {
 	type result struct {
 		s   *Script
 		err error
 	}
-	results := make([]result, len(names))
+	results := make([]result, n)
 	var next atomic.Int64
 	// Workers take names in chunks: fewer atomic adds, and results they
 	// write are seldom on one cache line.
@@ -120,22 +135,22 @@ func (l *Loader) LoadMany(names ...string) (map[string]*Script, error) {
 	work := func() {
 		for {
 			end := int(next.Add(chunk))
-			if end-chunk >= len(names) {
+			if end-chunk >= n {
 				return
 			}
-			for i := end - chunk; i < min(end, len(names)); i++ {
-				results[i].s, results[i].err = l.Load(names[i])
+			for i := end - chunk; i < min(end, n); i++ {
+				results[i].s, results[i].err = l.load(at(i))
 			}
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(names)/8+1)
+	workers := min(runtime.GOMAXPROCS(0), n/8+1)
 	var wg sync.WaitGroup
 	for range workers - 1 {
 		wg.Go(work)
 	}
 	work()
 	wg.Wait()
-	scripts := make(map[string]*Script, len(names))
+	scripts := make(map[string]*Script, n)
 	var errs []error
 	for _, r := range results {
 		if r.err != nil {
@@ -149,32 +164,45 @@ func (l *Loader) LoadMany(names ...string) (map[string]*Script, error) {
 
 // LoadAll loads every *.lua file under the root (load_all_scripts in the
 // Python library). The map holds every script that loaded; the error
-// joins the failures.
+// joins the failures, in the order of their names.
 func (l *Loader) LoadAll() (map[string]*Script, error) {
-	names, err := l.Names()
+	paths, err := l.paths()
 	if err != nil {
 		return nil, err
 	}
-	return l.LoadMany(names...)
+	return l.loadMany(len(paths), func(i int) (string, string) {
+		return strings.TrimSuffix(paths[i], Ext), paths[i]
+	})
 }
 
 // Names lists the name of every *.lua file under the root, sorted.
 func (l *Loader) Names() ([]string, error) {
+	paths, err := l.paths()
+	for i, p := range paths {
+		paths[i] = strings.TrimSuffix(p, Ext)
+	}
+	return paths, err
+}
+
+// paths lists every *.lua file under the root, sorted by script name.
+func (l *Loader) paths() ([]string, error) {
 	if l.fsys == nil {
 		return nil, nil
 	}
-	var names []string
+	var paths []string
 	err := fs.WalkDir(l.fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if !d.IsDir() && strings.HasSuffix(p, Ext) && len(p) > len(Ext) {
-			names = append(names, strings.TrimSuffix(p, Ext))
+			paths = append(paths, p)
 		}
 		return nil
 	})
-	sort.Strings(names)
-	return names, err
+	slices.SortFunc(paths, func(a, b string) int {
+		return strings.Compare(a[:len(a)-len(Ext)], b[:len(b)-len(Ext)])
+	})
+	return paths, err
 }
 
 // Parse loads in-memory code as if it were the script called name: its
@@ -244,13 +272,17 @@ func (l *Loader) includes(f *file) {
 
 // file returns the parsed file of a clean name, reading it at most once.
 func (l *Loader) file(name string) (*file, error) {
-	return l.fileOf(l.slot(name), name)
+	return l.fileOf(l.slot(name), name, "")
 }
 
 // fileOf returns the parsed file of the slot of a clean name.
-func (l *Loader) fileOf(s *slot, name string) (*file, error) {
+// path is its file, or "" to make it from the name.
+func (l *Loader) fileOf(s *slot, name, path string) (*file, error) {
 	s.fileOnce.Do(func() {
-		p := fileName(name)
+		p := path
+		if p == "" {
+			p = fileName(name)
+		}
 		if !fs.ValidPath(p) {
 			s.fileErr = &NotFoundError{Position: Position{File: p}, Name: name}
 			return
