@@ -179,7 +179,7 @@ func (b *builder) graph(f *file) int64 {
 	for k := range f.incs {
 		inc := &f.incs[k]
 		switch {
-		case inc.static:
+		case inc.escape:
 			b.errs = append(b.errs, inc.err) // positioned already
 			continue
 		case inc.err != nil:
@@ -239,11 +239,13 @@ func (b *builder) includeError(f *file, inc *include, err error) error {
 	var re *ReadError
 	switch {
 	case errors.As(err, new(*NotFoundError)):
-		return &NotFoundError{Position: at, Name: inc.target, Chain: b.chain("")}
+		target, _ := f.target(inc)
+		return &NotFoundError{Position: at, Name: target, Chain: b.chain("")}
 	case errors.As(err, &esc):
 		return &EscapeError{Position: at, Name: f.str(o)}
 	case errors.As(err, &re):
-		return &ReadError{Position: at, Name: inc.target, Err: re.Err}
+		target, _ := f.target(inc)
+		return &ReadError{Position: at, Name: target, Err: re.Err}
 	}
 	return err
 }

@@ -55,16 +55,21 @@ type op struct {
 	start, end int32
 }
 
-// include is one %include line of a file.
+// include is one %include line of a file. Loader.includes sets its
+// file, or its error, once.
 type include struct {
 	op int32 // its index in file.ops; the op delimits the name as written
-	// static is set when err is an *EscapeError of the name itself,
-	// positioned already; otherwise err is set once by Loader.includes
-	// when the file cannot be read.
-	static bool
-	target string // the resolved script name
-	file   *file  // set once by Loader.includes
+	// escape is set when err is an *EscapeError of the name itself,
+	// positioned already; otherwise err says why the file it names could
+	// not be read.
+	escape bool
+	file   *file
 	err    error
+}
+
+// target resolves the name an include gives: the script it names.
+func (f *file) target(inc *include) (string, bool) {
+	return joinName(dirOf(f.name), f.str(&f.ops[inc.op]))
 }
 
 // str returns the text an op delimits.
@@ -101,7 +106,6 @@ func (f *file) parse(name, path, text string) {
 	var opBuf [16]op
 	var incBuf [8]include
 	ops, incs := opBuf[:0], incBuf[:0]
-	dir := dirOf(name)
 	for it := range directive.Items(text, directive.Options{Types: codec.TypeNames()}) {
 		o := op{kind: it.Kind, line: int32(it.Pos.Line), col: int32(it.Pos.Col)}
 		switch it.Kind {
@@ -141,13 +145,7 @@ func (f *file) parse(name, path, text string) {
 			// The name, quotes left out.
 			o.start = int32(it.Name.Pos.Offset) + 1
 			o.end = o.start + int32(len(it.Name.Text))
-			target, ok := joinName(dir, it.Name.Text)
-			inc := include{op: int32(len(ops)), target: target}
-			if !ok {
-				inc.static = true
-				inc.err = &EscapeError{Position: f.at(o.line, o.ncol), Name: it.Name.Text}
-			}
-			incs = append(incs, inc)
+			incs = append(incs, include{op: int32(len(ops))})
 			ops = append(ops, o)
 			continue
 		}

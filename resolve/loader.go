@@ -263,9 +263,14 @@ func (l *Loader) includes(f *file) {
 	f.resolveOnce.Do(func() {
 		for k := range f.incs {
 			inc := &f.incs[k]
-			if !inc.static {
-				inc.file, inc.err = l.file(inc.target)
+			target, ok := f.target(inc)
+			if !ok {
+				o := &f.ops[inc.op]
+				inc.escape = true
+				inc.err = &EscapeError{Position: f.at(o.line, o.ncol), Name: f.str(o)}
+				continue
 			}
+			inc.file, inc.err = l.file(target)
 		}
 	})
 }
