@@ -171,8 +171,8 @@ func (b *builder) graph(f *file) int64 {
 	b.recs[fi].state = onStack
 	b.stack = append(b.stack, f)
 	b.errs = append(b.errs, f.errs...)
-	b.keys += f.ownKeys
-	b.args += f.ownArgs
+	b.keys += int(f.ownKeys)
+	b.args += int(f.ownArgs)
 	total := f.ownSize
 	h := 0
 	b.l.includes(f)

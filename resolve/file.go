@@ -21,22 +21,22 @@ type file struct {
 	name string // script name, "lib/x"
 	path string // its file under the root, "lib/x.lua"
 	text string // the file as read, BOM included: op offsets index it
-	bom  int    // length of the BOM at the start of text
 	// ops are its lines in a compact form the renderer walks: no pointers,
 	// so the collector never scans them.
-	ops   []op
-	incs  []include // its %include lines, in order
-	once  bool      // has %pragma once
-	lines int       // lines it renders to: a final newline adds none
+	ops  []op
+	incs []include // its %include lines, in order
+	errs []error   // its directive errors, positioned
 	// ownSize is a lower bound of the bytes its own lines render to, each
 	// with a line break, includes left out: the size check's unit.
 	ownSize int64
+	bom     int32 // length of the BOM at the start of text
+	lines   int32 // lines it renders to: a final newline adds none
 	// ownKeys and ownArgs count its %key and %arg lines.
-	ownKeys, ownArgs int
-	errs             []error // its directive errors, positioned
+	ownKeys, ownArgs int32
+	once             bool // has %pragma once
 
 	// resolveOnce guards reading the files its includes name, once per
-	// loader (see Loader.includes): it sets incs[k].file or .readErr.
+	// loader (see Loader.includes): it sets incs[k].file or .err.
 	resolveOnce sync.Once
 }
 
@@ -94,9 +94,9 @@ func (f *file) parse(name, path, text string) {
 		return
 	}
 	src := strings.TrimPrefix(text, directive.BOM)
-	f.bom = len(text) - len(src)
+	f.bom = int32(len(text) - len(src))
 	if src != "" {
-		f.lines = strings.Count(src, "\n") + 1
+		f.lines = int32(strings.Count(src, "\n") + 1)
 		if strings.HasSuffix(src, "\n") {
 			f.lines--
 		}
@@ -116,7 +116,7 @@ func (f *file) parse(name, path, text string) {
 			o.start, o.end = int32(it.Pos.Offset), int32(it.Pos.Offset+len(it.Src))
 			o.nlines = int32(strings.Count(it.Src, "\n") + 1)
 			// A final line break ends the last line; it starts none.
-			for ; o.nlines > 0 && int(o.line+o.nlines-1) > f.lines; o.nlines-- {
+			for ; o.nlines > 0 && o.line+o.nlines-1 > f.lines; o.nlines-- {
 				o.end = o.start + int32(strings.LastIndexByte(f.str(&o), '\n'))
 			}
 			if o.nlines == 0 {
