@@ -210,3 +210,33 @@ func TestMemFS(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSourceMap measures what the lazy source map costs the first
+// traceback of a script (a script of the generated tree: 3 includes),
+// and a lookup once it is built.
+func BenchmarkSourceMap(b *testing.B) {
+	m := newMemFS(genTree(1000))
+	b.Run("first", func(b *testing.B) {
+		s, err := New(m).Load("s/s5")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			mapScript(&Script{top: s.top}) // what the first Frames does
+		}
+	})
+	b.Run("built", func(b *testing.B) {
+		s, err := New(m).Load("s/s5")
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Frames(1)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := s.Frames(s.Lines()); !ok {
+				b.Fatal("no frames")
+			}
+		}
+	})
+}
