@@ -30,6 +30,21 @@ var benchScripts = fstest.MapFS{
 	"untyped.lua": {Data: []byte("%key counter\n%arg step\nreturn redis.call('INCRBY', counter, step)\n")},
 }
 
+// benchEngine returns a client of a server started for the benchmark
+// and an engine over it.
+func benchEngine(b *testing.B) (*redis.Client, *engine.Engine) {
+	c := redistest.New(b).Client(b)
+	return c, engine.New(c)
+}
+
+// newPipe returns a pipeline of c, or a transaction when mode is "multi".
+func newPipe(c *redis.Client, mode string) redis.Pipeliner {
+	if mode == "multi" {
+		return c.TxPipeline()
+	}
+	return c.Pipeline()
+}
+
 func benchScript(b *testing.B, name string) *resolve.Script {
 	s, err := resolve.New(benchScripts).Load(name)
 	if err != nil {
@@ -41,9 +56,7 @@ func benchScript(b *testing.B, name string) *resolve.Script {
 // BenchmarkCall: one call through the engine vs the same EVALSHA through
 // go-redis, typed and untyped scripts, 1, 4 and 16 goroutines.
 func BenchmarkCall(b *testing.B) {
-	srv := redistest.New(b)
-	c := srv.Client(b)
-	e := engine.New(c)
+	c, e := benchEngine(b)
 	ctx := context.Background()
 	for _, name := range []string{"typed", "untyped"} {
 		s := benchScript(b, name)
@@ -92,9 +105,7 @@ func BenchmarkCall(b *testing.B) {
 // whole benchmark runs by ±10% on a VM cancels out of the ratio it
 // reports (engine-ns/call ÷ goredis-ns/call).
 func BenchmarkCallPaired(b *testing.B) {
-	srv := redistest.New(b)
-	c := srv.Client(b)
-	e := engine.New(c)
+	c, e := benchEngine(b)
 	ctx := context.Background()
 	for _, name := range []string{"typed", "untyped"} {
 		s := benchScript(b, name)
@@ -163,24 +174,16 @@ func (l loop) Next() bool { return l.b.Loop() }
 
 // BenchmarkPipeline: 10,000 calls in one pipeline, and in one MULTI/EXEC.
 func BenchmarkPipeline(b *testing.B) {
-	srv := redistest.New(b)
-	c := srv.Client(b)
-	e := engine.New(c)
+	c, e := benchEngine(b)
 	ctx := context.Background()
 	s := benchScript(b, "typed")
 	c.ScriptLoad(ctx, s.Source())
 	for _, mode := range []string{"pipeline", "multi"} {
-		pipe := func() redis.Pipeliner {
-			if mode == "multi" {
-				return c.TxPipeline()
-			}
-			return c.Pipeline()
-		}
 		b.Run("mode="+mode+"/impl=engine", func(b *testing.B) {
 			b.ReportAllocs()
 			values := map[string]any{"counter": "bench", "step": 1}
 			for b.Loop() {
-				p := pipe()
+				p := newPipe(c, mode)
 				for range 10_000 {
 					e.Queue(ctx, p, s, values)
 				}
@@ -193,7 +196,7 @@ func BenchmarkPipeline(b *testing.B) {
 			b.ReportAllocs()
 			keys := []string{"bench"}
 			for b.Loop() {
-				p := pipe()
+				p := newPipe(c, mode)
 				for range 10_000 {
 					p.EvalSha(ctx, s.SHA1(), keys, 1)
 				}
@@ -210,27 +213,19 @@ func BenchmarkPipeline(b *testing.B) {
 // engine calls and one of 10,000 go-redis EVALSHAs, in alternating
 // order, and times each; the ratio is engine time ÷ go-redis time.
 func BenchmarkPipelinePaired(b *testing.B) {
-	srv := redistest.New(b)
-	c := srv.Client(b)
-	e := engine.New(c)
+	c, e := benchEngine(b)
 	ctx := context.Background()
 	s := benchScript(b, "typed")
 	c.ScriptLoad(ctx, s.Source())
 	values := map[string]any{"counter": "bench", "step": 1}
 	keys := []string{"bench"}
 	for _, mode := range []string{"pipeline", "multi"} {
-		pipe := func() redis.Pipeliner {
-			if mode == "multi" {
-				return c.TxPipeline()
-			}
-			return c.Pipeline()
-		}
 		b.Run("mode="+mode, func(b *testing.B) {
 			var sum [2]time.Duration // engine, go-redis
 			var n int
 			for flip := false; b.Loop(); flip = !flip {
 				for k := range 2 {
-					p := pipe()
+					p := newPipe(c, mode)
 					t := time.Now()
 					impl := 0
 					if (k == 0) != flip {
