@@ -30,6 +30,18 @@ var benchScripts = fstest.MapFS{
 	"untyped.lua": {Data: []byte("%key counter\n%arg step\nreturn redis.call('INCRBY', counter, step)\n")},
 }
 
+// callCases runs f for the typed and the untyped script (loaded on c),
+// at 1, 4 and 16 goroutines; prefix names the case.
+func callCases(b *testing.B, c *redis.Client, f func(s *resolve.Script, prefix string, g int)) {
+	for _, name := range []string{"typed", "untyped"} {
+		s := benchScript(b, name)
+		c.ScriptLoad(context.Background(), s.Source())
+		for _, g := range []int{1, 4, 16} {
+			f(s, fmt.Sprintf("script=%s/g=%d", name, g), g)
+		}
+	}
+}
+
 // benchEngine returns a client of a server started for the benchmark
 // and an engine over it.
 func benchEngine(b *testing.B) (*redis.Client, *engine.Engine) {
@@ -58,44 +70,39 @@ func benchScript(b *testing.B, name string) *resolve.Script {
 func BenchmarkCall(b *testing.B) {
 	c, e := benchEngine(b)
 	ctx := context.Background()
-	for _, name := range []string{"typed", "untyped"} {
-		s := benchScript(b, name)
-		c.ScriptLoad(ctx, s.Source())
-		for _, g := range []int{1, 4, 16} {
-			run := func(b *testing.B, call func()) {
-				b.ReportAllocs()
-				if g == 1 {
-					for b.Loop() {
-						call()
-					}
-					return
+	callCases(b, c, func(s *resolve.Script, prefix string, g int) {
+		run := func(b *testing.B, call func()) {
+			b.ReportAllocs()
+			if g == 1 {
+				for b.Loop() {
+					call()
 				}
-				b.SetParallelism(max(1, g/runtime.GOMAXPROCS(0)))
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						call()
-					}
-				})
+				return
 			}
-			prefix := fmt.Sprintf("script=%s/g=%d", name, g)
-			b.Run(prefix+"/impl=engine", func(b *testing.B) {
-				values := map[string]any{"counter": "bench", "step": 1}
-				run(b, func() {
-					if _, err := e.Run(ctx, s, values).Result(); err != nil {
-						b.Error(err)
-					}
-				})
-			})
-			b.Run(prefix+"/impl=goredis", func(b *testing.B) {
-				keys := []string{"bench"}
-				run(b, func() {
-					if _, err := c.EvalSha(ctx, s.SHA1(), keys, 1).Result(); err != nil {
-						b.Error(err)
-					}
-				})
+			b.SetParallelism(max(1, g/runtime.GOMAXPROCS(0)))
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					call()
+				}
 			})
 		}
-	}
+		b.Run(prefix+"/impl=engine", func(b *testing.B) {
+			values := map[string]any{"counter": "bench", "step": 1}
+			run(b, func() {
+				if _, err := e.Run(ctx, s, values).Result(); err != nil {
+					b.Error(err)
+				}
+			})
+		})
+		b.Run(prefix+"/impl=goredis", func(b *testing.B) {
+			keys := []string{"bench"}
+			run(b, func() {
+				if _, err := c.EvalSha(ctx, s.SHA1(), keys, 1).Result(); err != nil {
+					b.Error(err)
+				}
+			})
+		})
+	})
 }
 
 // BenchmarkCallPaired measures the same two calls as BenchmarkCall, but
@@ -107,64 +114,60 @@ func BenchmarkCall(b *testing.B) {
 func BenchmarkCallPaired(b *testing.B) {
 	c, e := benchEngine(b)
 	ctx := context.Background()
-	for _, name := range []string{"typed", "untyped"} {
-		s := benchScript(b, name)
-		c.ScriptLoad(ctx, s.Source())
-		for _, g := range []int{1, 4, 16} {
-			b.Run(fmt.Sprintf("script=%s/g=%d", name, g), func(b *testing.B) {
-				var mu sync.Mutex
-				var sum [2]time.Duration // engine, go-redis
-				var calls int64
-				calls2 := func(flip bool) (d [2]time.Duration) {
-					for k := range 2 {
-						if (k == 0) != flip {
-							t := time.Now()
-							if _, err := e.Run(ctx, s, map[string]any{"counter": "bench", "step": 1}).Result(); err != nil {
-								b.Error(err)
-							}
-							d[0] = time.Since(t)
-						} else {
-							t := time.Now()
-							if _, err := c.EvalSha(ctx, s.SHA1(), []string{"bench"}, 1).Result(); err != nil {
-								b.Error(err)
-							}
-							d[1] = time.Since(t)
+	callCases(b, c, func(s *resolve.Script, prefix string, g int) {
+		b.Run(prefix, func(b *testing.B) {
+			var mu sync.Mutex
+			var sum [2]time.Duration // engine, go-redis
+			var calls int64
+			calls2 := func(flip bool) (d [2]time.Duration) {
+				for k := range 2 {
+					if (k == 0) != flip {
+						t := time.Now()
+						if _, err := e.Run(ctx, s, map[string]any{"counter": "bench", "step": 1}).Result(); err != nil {
+							b.Error(err)
 						}
+						d[0] = time.Since(t)
+					} else {
+						t := time.Now()
+						if _, err := c.EvalSha(ctx, s.SHA1(), []string{"bench"}, 1).Result(); err != nil {
+							b.Error(err)
+						}
+						d[1] = time.Since(t)
 					}
-					return d
 				}
-				b.SetParallelism(max(1, g/runtime.GOMAXPROCS(0)))
-				if g == 1 {
-					b.SetParallelism(1)
+				return d
+			}
+			b.SetParallelism(max(1, g/runtime.GOMAXPROCS(0)))
+			if g == 1 {
+				b.SetParallelism(1)
+			}
+			work := func(pb interface{ Next() bool }) {
+				var local [2]time.Duration
+				var n int64
+				for flip := false; pb.Next(); flip = !flip {
+					d := calls2(flip)
+					local[0] += d[0]
+					local[1] += d[1]
+					n++
 				}
-				work := func(pb interface{ Next() bool }) {
-					var local [2]time.Duration
-					var n int64
-					for flip := false; pb.Next(); flip = !flip {
-						d := calls2(flip)
-						local[0] += d[0]
-						local[1] += d[1]
-						n++
-					}
-					mu.Lock()
-					sum[0] += local[0]
-					sum[1] += local[1]
-					calls += n
-					mu.Unlock()
-				}
-				if g == 1 {
-					work(loop{b})
-				} else {
-					b.RunParallel(func(pb *testing.PB) { work(pb) })
-				}
-				if calls > 0 {
-					b.ReportMetric(float64(sum[0])/float64(calls), "engine-ns/call")
-					b.ReportMetric(float64(sum[1])/float64(calls), "goredis-ns/call")
-					b.ReportMetric(float64(sum[0])/float64(sum[1]), "ratio")
-				}
-			})
-		}
-	}
+				mu.Lock()
+				sum[0] += local[0]
+				sum[1] += local[1]
+				calls += n
+				mu.Unlock()
+			}
+			if g == 1 {
+				work(loop{b})
+			} else {
+				b.RunParallel(func(pb *testing.PB) { work(pb) })
+			}
+			if calls > 0 {
+				b.ReportMetric(float64(sum[0])/float64(calls), "engine-ns/call")
+				b.ReportMetric(float64(sum[1])/float64(calls), "goredis-ns/call")
+				b.ReportMetric(float64(sum[0])/float64(sum[1]), "ratio")
+			}
+		})
+	})
 }
 
 // loop adapts b.Loop to the Next of testing.PB.
