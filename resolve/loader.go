@@ -34,9 +34,8 @@ type Loader struct {
 // that asks for it, while the others wait.
 type slot struct {
 	fileOnce sync.Once
-	file     *file // &f when the file was read
-	fileErr  error
-	f        file
+	f        file  // when fileErr is nil
+	fileErr  error // why the file could not be read
 
 	scriptOnce sync.Once
 	script     *Script
@@ -295,8 +294,10 @@ func (l *Loader) fileOf(s *slot, name, path string) (*file, error) {
 		var text string
 		if text, s.fileErr = l.readPath(name, p); s.fileErr == nil {
 			s.f.parse(name, p, text)
-			s.file = &s.f
 		}
 	})
-	return s.file, s.fileErr
+	if s.fileErr != nil {
+		return nil, s.fileErr
+	}
+	return &s.f, nil
 }
