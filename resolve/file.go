@@ -13,8 +13,9 @@ import (
 // blanks separate a directive's operands (directive.isBlank).
 const blanks = " \t\r\v\f"
 
-// maxFile is the largest file the loader parses: offsets are 32-bit.
-const maxFile = math.MaxInt32
+// maxFile is the largest file the loader parses: offsets are 32-bit. (A
+// variable for the test.)
+var maxFile = math.MaxInt32
 
 // file is one parsed script file, shared by every script that includes it.
 type file struct {
@@ -90,7 +91,7 @@ func parseFile(name, path, text string) *file {
 func (f *file) parse(name, path, text string) {
 	f.name, f.path, f.text = name, path, text
 	if len(text) > maxFile {
-		f.errs = []error{&LimitError{Position: Position{File: f.path}, Limit: "size", Max: maxFile, Value: int64(len(text))}}
+		f.errs = []error{&LimitError{Position: Position{File: f.path}, Limit: "size", Max: int64(maxFile), Value: int64(len(text))}}
 		return
 	}
 	src := strings.TrimPrefix(text, directive.BOM)

@@ -120,3 +120,18 @@ func TestDepthLimit(t *testing.T) {
 		t.Errorf("deep second path accepted: %v", err)
 	}
 }
+
+// TestFileTooBigToParse checks the limit of one file (2 GiB: offsets are
+// 32-bit), lowered here so that the test need not read 2 GiB.
+func TestFileTooBigToParse(t *testing.T) {
+	defer func(n int) { maxFile = n }(maxFile)
+	maxFile = 16
+	fsys := tree("big", "return 'more than sixteen bytes'", "main", "%include \"big\"")
+	for _, name := range []string{"big", "main"} {
+		_, err := New(fsys).Load(name)
+		var le *LimitError
+		if !errors.As(err, &le) || le.Limit != "size" || le.File != "big.lua" || le.Max != 16 {
+			t.Errorf("Load(%s) = %v, want a size LimitError naming big.lua", name, err)
+		}
+	}
+}
