@@ -384,13 +384,15 @@ func mapScript(s *Script) {
 }
 
 // line starts rendered line number r.lines+1, which is line of node n;
-// the caller appends its text to r.buf.
+// the caller appends its text to r.buf. (When mapping, nothing is
+// written: the line only extends the source map.)
 func (r *renderer) line(n, line int) {
-	if r.lines > 0 {
+	m := r.m
+	if r.lines > 0 && m == nil {
 		r.buf = append(r.buf, '\n')
 	}
 	r.lines++
-	if m := r.m; m != nil {
+	if m != nil {
 		if k := len(m.regions); k == 0 || int(m.regions[k-1].node) != n || int(m.regions[k-1].line)+(r.lines-int(m.regions[k-1].start)) != line {
 			m.regions = append(m.regions, region{start: int32(r.lines), node: int32(n), line: int32(line)})
 		}
