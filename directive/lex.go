@@ -257,11 +257,10 @@ func isIdentShape(s string) bool {
 }
 
 func isKeyword(s string) bool {
-	switch s {
-	case "and", "break", "do", "else", "elseif", "end", "false", "for",
-		"function", "if", "in", "local", "nil", "not", "or", "repeat",
-		"return", "then", "true", "until", "while":
-		return true
+	for _, k := range Keywords {
+		if s == k {
+			return true
+		}
 	}
 	return false
 }
