@@ -289,8 +289,8 @@ func (c *Call) Scan(dst any) error {
 	if err != nil {
 		return err
 	}
-	if err := codec.DecodeInto(c.prep.script.Return(), reply, dst); err != nil {
-		return &DecodeError{Script: c.prep.script.Name(), Err: err}
+	if err := codec.DecodeInto(c.Script().Return(), reply, dst); err != nil {
+		return &DecodeError{Script: c.Script().Name(), Err: err}
 	}
 	return nil
 }
@@ -323,15 +323,15 @@ func (c *Call) reply() (any, error) {
 	switch {
 	case err == nil && c.cmd.Val() == nil:
 		if c.marker.sent.Load() {
-			return nil, &CallError{Script: c.prep.script.Name(), Outcome: ErrOutcomeUnknown, Err: errNoReply}
+			return nil, &CallError{Script: c.Script().Name(), Outcome: ErrOutcomeUnknown, Err: errNoReply}
 		}
-		return nil, &CallError{Script: c.prep.script.Name(), Outcome: ErrNotExecuted, Err: errNoReply}
+		return nil, &CallError{Script: c.Script().Name(), Outcome: ErrNotExecuted, Err: errNoReply}
 	case err == nil:
 		return c.cmd.Val(), nil
 	case errors.Is(err, redis.Nil):
 		return nil, nil
 	}
-	name := c.prep.script.Name()
+	name := c.Script().Name()
 	if c.marker.refused.Load() {
 		return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
 	}
@@ -340,7 +340,7 @@ func (c *Call) reply() (any, error) {
 		if rejected(err) {
 			return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
 		}
-		return nil, scriptError(c.prep.script, err)
+		return nil, scriptError(c.Script(), err)
 	}
 	if c.marker.sent.Load() {
 		return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
@@ -354,9 +354,9 @@ func (c *Call) decode() {
 		c.valErr = err
 		return
 	}
-	v, err := codec.Decode(c.prep.script.Return(), reply)
+	v, err := codec.Decode(c.Script().Return(), reply)
 	if err != nil {
-		c.valErr = &DecodeError{Script: c.prep.script.Name(), Err: err}
+		c.valErr = &DecodeError{Script: c.Script().Name(), Err: err}
 		return
 	}
 	c.val = v
@@ -476,7 +476,7 @@ func (h pipelineHook) transaction(ctx context.Context, next redis.ProcessPipelin
 	for _, c := range calls {
 		if !containsPrep(loaded, c.prep) {
 			loaded = append(loaded, c.prep)
-			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.prep.script.Source()))
+			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.Script().Source()))
 		}
 	}
 	all := make([]redis.Cmder, 0, len(cmds)+len(loads))
