@@ -174,10 +174,21 @@ func BenchmarkLoadTree(b *testing.B) {
 		mfs := newMemFS(m)
 		b.Run(fmt.Sprintf("n=%d/impl=memory", n), func(b *testing.B) {
 			b.ReportAllocs()
+			var cpu0 int64
+			loads := 0
 			for b.Loop() {
+				if loads == 0 {
+					cpu0 = cpuTime() // after b.Loop's own set-up
+				}
 				if _, err := New(mfs).LoadAll(); err != nil {
 					b.Fatal(err)
 				}
+				loads++
+			}
+			// CPU per load across all threads (GC included): with -cpu 1,2
+			// it shows what the second core costs.
+			if cpu := cpuTime() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu)/float64(loads), "cpu-ns/op")
 			}
 			b.ReportMetric(float64(heldBytes(mfs)), "held-B")
 		})
