@@ -82,8 +82,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 
 func (e *env) app() *ucli.App {
 	return &ucli.App{
-		Name:  "redis-lua",
-		Usage: "render, inspect and run Redis Lua scripts written with redislua directives",
+		Name:    "redis-lua",
+		Version: Version(),
+		Usage:   "render, inspect and run Redis Lua scripts written with redislua directives",
 		Description: `Scripts are .lua files under --dir with a few directives:
   %key NAME, %arg NAME [TYPE], %return TYPE, %include "NAME", %pragma once.
 

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/redislua/redislua/engine/redistest"
+	"github.com/redislua/redislua/cli"
+	"github.com/redislua/redislua/redistest"
 )
 
 var binary string
@@ -58,7 +60,7 @@ func run(t *testing.T, dir string, env []string, args ...string) result {
 	return result{out.String(), errb.String(), code}
 }
 
-const examples = "../examples"
+const examples = "examples"
 
 func TestRunEmbedded(t *testing.T) {
 	r := run(t, examples, nil, "--dir", "lua", "run", "create_foo", "size=5", `members=["john","susan","bob"]`)
@@ -271,28 +273,40 @@ func TestSymlinkEscape(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	r := run(t, "..", nil, "conformance")
+	// The suite ships inside the binary: it runs from an empty directory.
+	empty := t.TempDir()
+	r := run(t, empty, nil, "conformance")
 	if r.code != 0 || !strings.HasSuffix(r.stdout, " failed, 3 skipped\n") || !strings.Contains(r.stdout, " passed, 0 failed") {
 		t.Errorf("conformance = %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
 	}
-	// The suite through this binary as an external runner.
-	r = run(t, "..", nil, "conformance", "--runner", binary+" conformance serve", "conformance/testdata")
+	// Exported for other harnesses, then run from the files through this
+	// binary as an external runner.
+	exported := filepath.Join(t.TempDir(), "cases")
+	r = run(t, empty, nil, "conformance", "export", exported)
+	files, _ := filepath.Glob(filepath.Join(exported, "*.txtar"))
+	if r.code != 0 || len(files) < 80 || !strings.Contains(r.stderr, fmt.Sprintf("wrote %d cases", len(files))) {
+		t.Errorf("conformance export = %+v, %d files", r, len(files))
+	}
+	if r := run(t, empty, nil, "conformance", "export"); r.code != 2 {
+		t.Errorf("conformance export without DIR = %+v", r)
+	}
+	r = run(t, empty, nil, "conformance", "--runner", binary+" conformance serve", exported)
 	if r.code != 0 || !strings.Contains(r.stdout, " passed, 0 failed") {
 		t.Errorf("conformance --runner = %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
 	}
 	srv := redistest.Real(t)
-	r = run(t, "..", nil, "--redis", srv.URL(), "conformance", "--backend", "redis")
+	r = run(t, empty, nil, "--redis", srv.URL(), "conformance", "--backend", "redis")
 	if r.code != 0 || !strings.Contains(r.stdout, " passed, 0 failed") {
 		t.Errorf("conformance --backend redis = %d\n%s\n%s", r.code, tail(r.stdout), r.stderr)
 	}
-	r = run(t, "..", nil, "conformance", "--backend", "redis")
+	r = run(t, empty, nil, "conformance", "--backend", "redis")
 	if r.code != 2 || !strings.Contains(r.stderr, "needs --redis") {
 		t.Errorf("conformance without a server = %+v", r)
 	}
 	// A failing case fails the command.
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "bad.txtar"), []byte("Wrong on purpose.\n-- lua/main.lua --\n%key k\n-- render.lua --\nnope\n"), 0o644)
-	r = run(t, "..", nil, "conformance", dir)
+	r = run(t, empty, nil, "conformance", dir)
 	if r.code != 1 || !strings.Contains(r.stdout, "FAIL embedded   bad: render differs") || !strings.HasSuffix(r.stdout, "0 passed, 1 failed, 0 skipped\n") {
 		t.Errorf("failing suite = %+v", r)
 	}
@@ -307,4 +321,13 @@ func TestConformance(t *testing.T) {
 func tail(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-5):], "\n")
+}
+
+// TestVersion: --version names the command's version (the build info's;
+// a test binary is a development build) and the modules it was built with.
+func TestVersion(t *testing.T) {
+	r := run(t, t.TempDir(), nil, "--version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "redis-lua "+cli.Version()+"\n") || !strings.Contains(r.stdout, "github.com/redislua/redislua/engine ") || !strings.Contains(r.stdout, runtime.Version()) {
+		t.Errorf("--version = %+v", r)
+	}
 }

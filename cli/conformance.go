@@ -14,9 +14,11 @@ import (
 func (e *env) conformanceCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "conformance",
-		Usage:     "run the conformance suite (SPEC §7) through a runner on a backend",
+		Usage:     "run the conformance suite (conformance/SPEC.md §7) through a runner on a backend",
 		ArgsUsage: "[CASES_DIR]",
-		Description: `CASES_DIR defaults to conformance/testdata. The backend is embedded (an
+		Description: `Without CASES_DIR, the suite compiled into redis-lua runs (the cases of
+the conformance module it was built with; "conformance export DIR" writes
+them out). The backend is embedded (an
 in-process miniredis, the default), redis or cluster (the server of
 --redis). The runner is this project's engine, or --runner CMD speaking the
 protocol of conformance/PROTOCOL.md.
@@ -25,13 +27,30 @@ Examples:
   redis-lua conformance
   redis-lua --redis redis://127.0.0.1:6379/0 conformance --backend redis
   redis-lua conformance --runner "./my-runner"
-  redis-lua conformance serve`,
+  redis-lua conformance serve
+  redis-lua conformance export ./cases`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "runner", Usage: "an external runner command"},
 			&ucli.StringFlag{Name: "backend", Value: "embedded", Usage: "embedded, redis or cluster"},
 		},
 		Action: e.conformance,
 		Subcommands: []*ucli.Command{{
+			Name:        "export",
+			Usage:       "write the suite's case files (txtar) into DIR, for harnesses in other languages",
+			ArgsUsage:   "DIR",
+			Description: "Example:\n  redis-lua conformance export ./redislua-cases",
+			Action: func(c *ucli.Context) error {
+				if c.NArg() != 1 {
+					return usagef("conformance export takes one DIR")
+				}
+				n, err := conformance.Export(c.Args().First())
+				if err != nil {
+					return failf("export: %v", err)
+				}
+				fmt.Fprintf(e.stderr, "wrote %d cases to %s\n", n, c.Args().First())
+				return nil
+			},
+		}, {
 			Name:        "serve",
 			Usage:       "be a conformance runner on stdin/stdout (JSON lines)",
 			Description: "Example:\n  echo '{\"id\":1,\"op\":\"load\",\"files\":{\"main.lua\":\"return 1\"},\"name\":\"main\"}' | redis-lua conformance serve",
@@ -48,19 +67,19 @@ Examples:
 }
 
 func (e *env) conformance(c *ucli.Context) error {
-	dir := "conformance/testdata"
 	if c.NArg() > 1 {
 		return usagef("conformance takes one CASES_DIR")
 	}
+	cases, err := conformance.Cases()
 	if c.NArg() == 1 {
-		dir = c.Args().First()
+		dir := c.Args().First()
+		cases, err = conformance.LoadCases(dir)
+		if err == nil && len(cases) == 0 {
+			return usagef("no *.txtar cases in %s", dir)
+		}
 	}
-	cases, err := conformance.LoadCases(dir)
 	if err != nil {
 		return usagef("%v", err)
-	}
-	if len(cases) == 0 {
-		return usagef("no *.txtar cases in %s", dir)
 	}
 	b := &conformance.Backend{Name: c.String("backend")}
 	switch b.Name {

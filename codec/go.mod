@@ -1,3 +1,3 @@
 module github.com/redislua/redislua/codec
 
-go 1.26.0
+go 1.22.0

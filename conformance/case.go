@@ -1,5 +1,5 @@
 // Package conformance is the behavioural contract of redislua: cases in
-// txtar files (testdata/*.txtar), a harness that runs them through a
+// txtar files (cases/*.txtar, embedded in the package: see Files), a harness that runs them through a
 // Runner, the built-in runner on this project's engine, and the
 // JSON-lines protocol that lets a runner in any language take part (see
 // PROTOCOL.md).
@@ -8,8 +8,8 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -138,18 +138,24 @@ func strictJSON(data []byte, v any) error {
 
 // LoadCases reads every *.txtar file of dir, sorted by name.
 func LoadCases(dir string) ([]*Case, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
+	return LoadCasesFS(os.DirFS(dir))
+}
+
+// LoadCasesFS reads every *.txtar file at the root of fsys, sorted by
+// name. LoadCasesFS(Files()) is the suite this module ships.
+func LoadCasesFS(fsys fs.FS) ([]*Case, error) {
+	paths, err := fs.Glob(fsys, "*.txtar")
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(paths)
 	var cases []*Case
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return nil, err
 		}
-		c, err := ParseCase(strings.TrimSuffix(filepath.Base(p), ".txtar"), data)
+		c, err := ParseCase(strings.TrimSuffix(p, ".txtar"), data)
 		if err != nil {
 			return nil, err
 		}

@@ -1,14 +1,16 @@
 package conformance_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/redislua/redislua/conformance"
-	"github.com/redislua/redislua/engine/redistest"
+	"github.com/redislua/redislua/redistest"
 )
 
 const serveEnv = "REDISLUA_CONFORMANCE_SERVE"
@@ -30,7 +32,7 @@ func TestMain(m *testing.M) {
 
 func cases(t *testing.T) []*conformance.Case {
 	t.Helper()
-	cs, err := conformance.LoadCases("testdata")
+	cs, err := conformance.Cases()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,5 +90,43 @@ func TestExternalRunner(t *testing.T) {
 	runSuite(t, ext, bs[:2])
 	if err := ext.Close(); err != nil {
 		t.Errorf("runner exit: %v", err)
+	}
+}
+
+// TestShippedCases proves the suite ships inside the package: the embedded
+// cases are exactly the files of cases/, and Export writes them back out
+// byte for byte for harnesses in other languages.
+func TestShippedCases(t *testing.T) {
+	onDisk, err := filepath.Glob(filepath.Join("cases", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb, err := conformance.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(emb) != len(onDisk) || len(emb) == 0 {
+		t.Fatalf("%d embedded cases, %d files in cases/", len(emb), len(onDisk))
+	}
+	dir := t.TempDir()
+	n, err := conformance.Export(dir)
+	if err != nil || n != len(onDisk) {
+		t.Fatalf("Export = %d, %v; want %d files", n, err, len(onDisk))
+	}
+	for _, p := range onDisk {
+		want, _ := os.ReadFile(p)
+		got, err := os.ReadFile(filepath.Join(dir, filepath.Base(p)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("exported %s differs from cases/ (%v)", filepath.Base(p), err)
+		}
+	}
+	again, err := conformance.LoadCases(dir)
+	if err != nil || len(again) != len(emb) {
+		t.Fatalf("LoadCases(exported) = %d cases, %v", len(again), err)
+	}
+	for i := range again {
+		if again[i].Name != emb[i].Name || again[i].Comment != emb[i].Comment {
+			t.Errorf("case %d: exported %q, embedded %q", i, again[i].Name, emb[i].Name)
+		}
 	}
 }

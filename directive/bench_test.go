@@ -1,3 +1,8 @@
+//go:build go1.24
+
+// The benchmarks use testing.B.Loop (Go 1.24); the module itself builds
+// and tests with the older Go of its go line.
+
 package directive
 
 import (

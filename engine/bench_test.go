@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/engine"
-	"github.com/redislua/redislua/engine/redistest"
+	"github.com/redislua/redislua/redistest"
 	"github.com/redislua/redislua/resolve"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/engine"
-	"github.com/redislua/redislua/engine/redistest"
+	"github.com/redislua/redislua/redistest"
 )
 
 func TestCluster(t *testing.T) {
@@ -176,7 +176,9 @@ func TestClusterMigration(t *testing.T) {
 	var calls, failures atomic.Int64
 	var wg sync.WaitGroup
 	for g := range 8 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := 0; ; i++ {
 				select {
 				case <-stop:
@@ -191,7 +193,7 @@ func TestClusterMigration(t *testing.T) {
 				}
 				calls.Add(1)
 			}
-		})
+		}()
 	}
 	time.Sleep(50 * time.Millisecond)
 	src, dst := nodes[from], nodes[to]

@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/engine"
-	"github.com/redislua/redislua/engine/redistest"
+	"github.com/redislua/redislua/redistest"
 	"github.com/redislua/redislua/resolve"
 )
 
@@ -381,13 +381,15 @@ func TestConcurrentCalls(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 200)
 	for range 200 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for range 5 {
 				if _, err := e.Run(ctx, s, map[string]any{"counter": "shared"}).Int64(); err != nil {
 					errs <- err
 				}
 			}
-		})
+		}()
 	}
 	// Flush under the callers' feet too.
 	for range 5 {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/engine"
-	"github.com/redislua/redislua/engine/redistest"
+	"github.com/redislua/redislua/redistest"
 )
 
 // faultOnce returns a fault function that applies f to the first request
@@ -189,7 +189,9 @@ func TestRandomFaults(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for g := range 8 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range 150 {
 				switch (g + i) % 3 {
 				case 0:
@@ -212,7 +214,7 @@ func TestRandomFaults(t *testing.T) {
 					}
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	counter, _ := direct.Get(ctx, "faults").Int64()

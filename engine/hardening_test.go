@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/engine"
-	"github.com/redislua/redislua/engine/redistest"
+	"github.com/redislua/redislua/redistest"
 	"github.com/redislua/redislua/resolve"
 )
 
@@ -48,7 +48,9 @@ func TestHardeningFaults(t *testing.T) {
 	var twice atomic.Int64
 	var wg sync.WaitGroup
 	for g := range goroutines {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range perG {
 				n, err := e.Run(ctx, s, map[string]any{"counter": "total", "call": fmt.Sprintf("call:%d:%d", g, i)}).Int64()
 				switch {
@@ -58,7 +60,7 @@ func TestHardeningFaults(t *testing.T) {
 					t.Errorf("unclassified: %v", err)
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	counter, _ := direct.Get(ctx, "total").Int64()
@@ -109,7 +111,9 @@ func TestHardeningFlushStorm(t *testing.T) {
 	var calls atomic.Int64
 	var wg sync.WaitGroup
 	for g := range 16 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := range 300 {
 				var cs []*engine.Call
 				switch (g + i) % 3 {
@@ -136,7 +140,7 @@ func TestHardeningFlushStorm(t *testing.T) {
 					calls.Add(1)
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	close(stop)

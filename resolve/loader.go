@@ -144,8 +144,12 @@ func (l *Loader) loadMany(n int, at func(i int) (name, path string)) (map[string
 	}
 	workers := min(runtime.GOMAXPROCS(0), n/8+1)
 	var wg sync.WaitGroup
+	wg.Add(workers - 1)
 	for range workers - 1 {
-		wg.Go(work)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
 	}
 	work()
 	wg.Wait()

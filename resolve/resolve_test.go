@@ -310,7 +310,9 @@ func TestSourceMapLazy(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan string, 8*len(want))
 	for range 8 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			if got := strings.Join(s.Includes(), ","); got != "twice,lib" {
 				errs <- "Includes() = " + got
 			}
@@ -324,7 +326,7 @@ func TestSourceMapLazy(t *testing.T) {
 					errs <- fmt.Sprintf("Frames(%d) = %s, want %s", i+1, got, w)
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	close(errs)
