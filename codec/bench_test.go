@@ -19,7 +19,7 @@ func members(n int) []string {
 	return s
 }
 
-// BenchmarkEncodeList10k measures SPEC §9's figure: a 10,000-element list
+// BenchmarkEncodeList10k measures conformance/SPEC.md §9's figure: a 10,000-element list
 // argument through codec beside encoding/json.Marshal of the same slice.
 func BenchmarkEncodeList10k(b *testing.B) {
 	benchEncodeList(b, members(10_000))

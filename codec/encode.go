@@ -13,7 +13,7 @@ const MaxSafeInteger = 1 << 53
 
 // Encode converts v, the value of the argument called name, to what is
 // sent as its ARGV entry for the declared type t. The result is a value
-// that go-redis writes as exactly the ARGV text of SPEC §3 (a string, a
+// that go-redis writes as exactly the ARGV text of conformance/SPEC.md §3 (a string, a
 // []byte, an integer or a bool; Encode returns v itself when it already is
 // one, so that a call allocates nothing more); Untyped returns v as is, for
 // go-redis's own conversion.

@@ -13,7 +13,7 @@ import (
 
 // FuzzEncodeList encodes lists built from the fuzzer's values and checks
 // that what encodes decodes back to the same values, and that what is
-// refused breaks a rule of SPEC §3. The conformance suite runs the same
+// refused breaks a rule of conformance/SPEC.md §3. The conformance suite runs the same
 // shapes through Lua's cjson on real Redis.
 func FuzzEncodeList(f *testing.F) {
 	f.Add("john", int64(5), 1.5, []byte("raw"))

@@ -30,7 +30,7 @@ type typeInfo struct {
 	luaPrefix, luaSuffix string
 }
 
-// table is the one type table of redislua (SPEC §3). The directive lexer
+// table is the one type table of redislua (conformance/SPEC.md §3). The directive lexer
 // receives its names through TypeNames; nothing else spells them.
 var table = [...]typeInfo{
 	Untyped: {"untyped", nil, "", ""},

@@ -18,7 +18,7 @@ import (
 	"github.com/redislua/redislua/resolve"
 )
 
-// Benchmarks of SPEC §9, each beside its baseline in the same run:
+// Benchmarks of conformance/SPEC.md §9, each beside its baseline in the same run:
 // sub-benchmarks differ only in impl=engine / impl=goredis, so that
 //
 //	benchstat -col /impl bench.txt

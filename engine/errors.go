@@ -55,7 +55,7 @@ var errResendRefused = errors.New("redislua: resending a script call whose reply
 // ScriptError is an error raised by a script in Redis, with the place it
 // happened: the rendered line and the chain of files and lines through
 // includes. Error() is one line at the real file and line; %+v and
-// Traceback give the traceback of SPEC §5.
+// Traceback give the traceback of conformance/SPEC.md §5.
 type ScriptError struct {
 	Script  string          // the script's name
 	Line    int             // the rendered line Redis reported

@@ -31,7 +31,7 @@ var (
 	tracebackLineRE = regexp.MustCompile(`(?:^|\s):(\d+): in `)
 )
 
-// parseLocation reads the error replies of SPEC §5: Redis 7 runtime,
+// parseLocation reads the error replies of conformance/SPEC.md §5: Redis 7 runtime,
 // command and compile errors, Redis 5/6 with and without strict mode,
 // miniredis runtime and compile errors. Anything else (a script's own
 // redis.error_reply) has no line.

@@ -19,7 +19,7 @@ import (
 )
 
 // genTree returns a tree of n scripts that include 3 files each, out of
-// n/10 library files (SPEC §9: 1,000 scripts make ~1,100 files).
+// n/10 library files (conformance/SPEC.md §9: 1,000 scripts make ~1,100 files).
 func genTree(n int) fstest.MapFS {
 	m := fstest.MapFS{}
 	libs := max(n/10, 3)
@@ -135,7 +135,7 @@ func writeTree(b *testing.B, m fstest.MapFS) string {
 	return dir
 }
 
-// BenchmarkLoadTree measures SPEC §9: loading and rendering every script
+// BenchmarkLoadTree measures conformance/SPEC.md §9: loading and rendering every script
 // of a generated tree, beside merely reading the same files (readfiles),
 // from disk and from memory (memFS, laid out like embed.FS; and
 // fstest.MapFS), at three sizes to show linear growth.

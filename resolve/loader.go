@@ -11,7 +11,7 @@ import (
 	"unsafe"
 )
 
-// The default limits (SPEC §4).
+// The default limits (conformance/SPEC.md §4).
 const (
 	DefaultMaxSize  = 64 << 20 // rendered bytes of one script
 	DefaultMaxDepth = 64       // include nesting

@@ -42,9 +42,12 @@ func (r *Repo) installs(tmp string, env []string) error {
 		return fmt.Errorf("redis-lua --version printed %q, want the version %s", strings.TrimSpace(out), cli.Version)
 	}
 	fmt.Fprintf(os.Stderr, "    redis-lua --version: %s", out)
-	if err := run(empty, []string{"REDIS_URL="}, redisLua, "conformance"); err != nil {
-		return fmt.Errorf("the installed redis-lua's conformance suite, run from an empty directory: %w", err)
+	report, err := output(empty, []string{"REDIS_URL="}, redisLua, "conformance")
+	if err != nil {
+		return fmt.Errorf("the installed redis-lua's conformance suite, run from an empty directory: %w\n%s", err, report)
 	}
+	lines := strings.Split(strings.TrimSpace(report), "\n")
+	fmt.Fprintf(os.Stderr, "    redis-lua conformance (from an empty directory): %s\n", lines[len(lines)-1])
 	cases := filepath.Join(tmp, "cases")
 	if err := run(empty, nil, redisLua, "conformance", "export", cases); err != nil {
 		return err

@@ -237,3 +237,23 @@ func TestBump(t *testing.T) {
 		t.Errorf("after the release: %v", err)
 	}
 }
+
+func TestVerifyDocs(t *testing.T) {
+	for _, tc := range []struct {
+		file, data, want string
+	}{
+		{"README.md", "See [the spec](conformance/SPEC.md).\n", "link conformance/SPEC.md: no such file"},
+		{"README.md", "See [the spec](../shared/SPEC.md).\n", "link ../shared/SPEC.md leaves the repository"},
+		{"lib/doc.go", "// as SPEC" + " §3 says\npackage lib\n", `lib/doc.go:1: "SPEC` + ` §3"`},
+		{"lib/doc.go", "// as SPEC.md" + " §11 says\npackage lib\n", `"SPEC.md` + ` §11"`},
+		{"README.md", "Fine: [lib](lib), [log](lib/CHANGELOG.md#v010), [web](https://go.dev), [here](#x), SPEC.md §4.\n", ""},
+	} {
+		dir := miniRepo(t)
+		writeTree(t, dir, map[string]string{tc.file: tc.data})
+		repo, _ := ReadRepo(dir)
+		err := repo.VerifyDocs()
+		if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s %q: VerifyDocs = %v, want %q", tc.file, tc.data, err, tc.want)
+		}
+	}
+}

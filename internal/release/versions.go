@@ -185,6 +185,9 @@ func (r *Repo) Verify() error {
 			bad("%s/CHANGELOG.md has no entry for %s", m.Dir, m.Version)
 		}
 	}
+	if err := r.VerifyDocs(); err != nil {
+		errs = append(errs, err)
+	}
 	wf, err := r.readWork()
 	if err != nil {
 		return err
