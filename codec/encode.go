@@ -16,7 +16,8 @@ const MaxSafeInteger = 1 << 53
 // that go-redis writes as exactly the ARGV text of conformance/SPEC.md §3 (a string, a
 // []byte, an integer or a bool; Encode returns v itself when it already is
 // one, so that a call allocates nothing more); Untyped returns v as is, for
-// go-redis's own conversion.
+// go-redis's own conversion, when go-redis can write it (see
+// encodeUntyped), and refuses it otherwise.
 //
 // Accepted Go values per type:
 //
@@ -33,7 +34,7 @@ const MaxSafeInteger = 1 << 53
 func Encode(name string, t Type, v any) (any, error) {
 	switch t {
 	case Untyped:
-		return v, nil
+		return encodeUntyped(name, v)
 	case Integer:
 		return encodeInteger(name, v)
 	case Number:

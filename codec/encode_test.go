@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -257,6 +258,12 @@ func TestEncodeRefused(t *testing.T) {
 		{Dict, map[string]any{"bad\xffkey": 1}, `["bad\xffkey"]`, "key \"bad\\xffkey\" is not valid UTF-8"},
 		{Dict, badMarshaler{`{"a":{"b":[1,2,18014398509481984]}}`}, ".a.b[2]", "beyond ±2^53"},
 		{Dict, loop, ".next.next", "nested deeper than 1000 levels (cjson's limit), or a cyclic value"},
+		{Untyped, []int{1}, "", "go-redis cannot send a []int"},
+		{Untyped, map[string]any{}, "", "go-redis cannot send a map[string]interface {}"},
+		{Untyped, profile{}, "", "go-redis cannot send a codec.profile"},
+		{Untyped, userID(1), "", "go-redis cannot send a codec.userID"},
+		{Untyped, stringer{"s"}, "", "go-redis cannot send a codec.stringer"},
+		{Untyped, binaryMarshaler{err: "no"}, "", "MarshalBinary: no"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%v/%T", tt.t, tt.v), func(t *testing.T) {
@@ -309,5 +316,31 @@ func TestEncodeJSONMatchesEncodingJSON(t *testing.T) {
 		if fmt.Sprint(a) != fmt.Sprint(b) {
 			t.Errorf("EncodeJSON(%#v) = %s, encoding/json = %s", v, got, want)
 		}
+	}
+}
+
+// binaryMarshaler marshals to its text, or fails with err.
+type binaryMarshaler struct{ text, err string }
+
+func (m binaryMarshaler) MarshalBinary() ([]byte, error) {
+	if m.err != "" {
+		return nil, errors.New(m.err)
+	}
+	return []byte(m.text), nil
+}
+
+// TestEncodeUntyped: what go-redis's writer knows passes through as is
+// (it is go-redis's to convert); a BinaryMarshaler is marshaled now.
+func TestEncodeUntyped(t *testing.T) {
+	p := ptr(int64(-3))
+	for _, v := range []any{nil, "s", []byte("raw\xff"), p, 2.5, float32(1), true, uint8(7), 3 * time.Second, time.Unix(0, 0), net.IPv4(10, 0, 0, 1)} {
+		got, err := Encode("a", Untyped, v)
+		if err != nil || fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", v) {
+			t.Errorf("Encode(untyped, %#v) = %#v, %v; want it unchanged", v, got, err)
+		}
+	}
+	got, err := Encode("a", Untyped, binaryMarshaler{text: "bin"})
+	if b, ok := got.([]byte); err != nil || !ok || string(b) != "bin" {
+		t.Errorf("Encode(untyped, BinaryMarshaler) = %#v, %v; want []byte(\"bin\")", got, err)
 	}
 }

@@ -145,7 +145,12 @@ func accessor(s *resolve.Script, values any) (get func(string) (any, bool), name
 			if !ok {
 				return nil, false
 			}
-			return rv.FieldByIndex(fields[i].index).Interface(), true
+			f, err := rv.FieldByIndexErr(fields[i].index)
+			if err != nil {
+				// Promoted through a nil embedded pointer: no value.
+				return nil, false
+			}
+			return f.Interface(), true
 		}, names, nil
 	}
 	return nil, nil, &ArgsError{Script: s.Name(), Invalid: []error{
@@ -193,7 +198,7 @@ func structFields(t reflect.Type) []structField {
 	}
 	var fields []structField
 	for _, sf := range reflect.VisibleFields(t) {
-		if !sf.IsExported() || sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+		if !sf.IsExported() || sf.Anonymous && isStruct(sf.Type) {
 			continue
 		}
 		tag := sf.Tag.Get("redislua")
@@ -211,4 +216,10 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// isStruct reports a struct or a pointer to one (an embedded one is
+// looked through, not bound).
+func isStruct(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct || t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct
 }

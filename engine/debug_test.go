@@ -1,5 +1,6 @@
 package engine
 
-func (c *Call) Debug() (args []any, sent, refused bool, consumed error) {
-	return c.cmd.Args(), c.marker.sent.Load(), c.marker.refused.Load(), c.marker.consumed
+// Debug exposes a call's state to the engine_test package's fault tests.
+func (c *Call) Debug() (args []any, asked, refused bool, answer error) {
+	return c.cmd.Args(), c.marker.asked.Load(), c.marker.refused.Load(), c.marker.answer
 }

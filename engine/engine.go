@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -36,7 +37,7 @@ import (
 //     checked before sending (CrossSlotError).
 type Engine struct {
 	client  redis.UniversalClient
-	cluster bool
+	kind    clientKind
 	scripts sync.Map // *resolve.Script → *prepared
 	last    atomic.Pointer[prepared]
 }
@@ -46,6 +47,9 @@ type prepared struct {
 	engine    *Engine
 	script    *resolve.Script
 	sha, body []byte // the script's SHA1 and source, shared: never written
+	// selfErring: the source can build an error reply of its own (see
+	// judge); flagged: it starts with Redis 7's #! flags line.
+	selfErring, flagged bool
 }
 
 // readOnlyBytes returns the bytes of s without copying them. go-redis
@@ -64,9 +68,12 @@ var hooked sync.Map // redis.UniversalClient → struct{}
 // hook to it that keeps NOSCRIPT out of its pipelines and transactions;
 // the hook touches only engine calls, of any engine of that client.
 // Engines are cheap, but one per client, shared, is the intended use.
+// Calls of an engine of a nil client fail with ErrNotExecuted.
 func New(client redis.UniversalClient) *Engine {
-	e := &Engine{client: client}
-	_, e.cluster = client.(*redis.ClusterClient)
+	e := &Engine{client: client, kind: kindOf(client)}
+	if client == nil {
+		return e
+	}
 	if _, loaded := hooked.LoadOrStore(client, struct{}{}); !loaded {
 		client.AddHook(pipelineHook{e})
 	}
@@ -82,7 +89,12 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 	}
 	p, ok := e.scripts.Load(s)
 	if !ok {
-		p, _ = e.scripts.LoadOrStore(s, &prepared{engine: e, script: s, sha: readOnlyBytes(s.SHA1()), body: readOnlyBytes(s.Source())})
+		src := s.Source()
+		p, _ = e.scripts.LoadOrStore(s, &prepared{
+			engine: e, script: s, sha: readOnlyBytes(s.SHA1()), body: readOnlyBytes(src),
+			selfErring: selfErring.MatchString(src),
+			flagged:    strings.HasPrefix(src, "#!"),
+		})
 	}
 	e.last.Store(p.(*prepared))
 	return p.(*prepared)
@@ -91,7 +103,7 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 // Call is one call of a script. After Run it holds the reply; after
 // Queue, once the pipeline or transaction has been executed.
 type Call struct {
-	cmd    redis.Cmd
+	cmd    scriptCmd
 	marker marker
 	prep   *prepared // the engine and the script, prepared
 	err    error     // an error found before sending
@@ -99,37 +111,76 @@ type Call struct {
 	once   sync.Once
 	val    any
 	valErr error
+	// notRun is set by the transaction hook when EXEC proves that the
+	// call did not run (a WATCH abort, EXECABORT).
+	notRun error
+}
+
+// scriptCmd is a call's command: go-redis never retries it on its own
+// (NoRetry), and every error go-redis sets on it is counted, so that the
+// marker can tell a resend from a first send however often go-redis asks
+// for the argument's bytes.
+type scriptCmd struct {
+	redis.Cmd
+	mu      sync.Mutex
+	replies int   // how many times go-redis set the outcome of an attempt
+	last    error // the last outcome set
+	granted int   // the value of replies for which a send is authorised
+}
+
+// NoRetry tells go-redis not to resend the command after an error: a
+// resend could run the script twice. Redirections go-redis follows
+// anyway (MOVED, ASK, READONLY on a cluster) meet the marker.
+func (c *scriptCmd) NoRetry() bool { return true }
+
+// SetErr records the outcome of an attempt.
+func (c *scriptCmd) SetErr(err error) {
+	c.Cmd.SetErr(err)
+	c.mu.Lock()
+	c.replies++
+	c.last = err
+	c.mu.Unlock()
 }
 
 // marker stands for the SHA1 (EVALSHA) or the body (EVAL) in a call's
-// arguments. go-redis asks it for its bytes each time it writes the
-// request: the second time, after a reply was lost, it refuses, so that
-// nothing is sent and go-redis stops retrying.
+// arguments. go-redis asks it for its bytes when it sizes (the
+// auto-pipeliner) and when it writes the request. Within one attempt it
+// answers as often as it is asked; after an attempt ended (go-redis set
+// an error on the command), it answers again only if that error proves
+// that the script did not run (see Call.resendable): otherwise it
+// refuses, the write fails, nothing is sent.
 type marker struct {
 	call    *Call
 	eval    bool        // the payload is the body (EVAL), not the SHA1
-	sent    atomic.Bool // the request was written at least once
-	refused atomic.Bool // a resend was refused: the outcome is unknown
-	// consumed is the refusal reply that allowed the last resend: seen
-	// again, it is stale (the resend's own reply was lost).
-	consumed error
+	asked   atomic.Bool // go-redis asked for the bytes: the request may have left
+	refused atomic.Bool // a resend was refused
+	// answer is the outcome after which a resend was refused: the call's
+	// real outcome (the reply or the lost connection).
+	answer error
 }
 
 // MarshalBinary gives go-redis the argument's bytes.
 func (m *marker) MarshalBinary() ([]byte, error) {
-	if m.sent.Load() {
-		err := m.call.cmd.Err()
-		if !rejected(err) || err == m.consumed {
+	c := m.call
+	c.cmd.mu.Lock()
+	if c.cmd.replies != c.cmd.granted {
+		last := c.cmd.last
+		if !c.resendable(last) {
+			if !m.refused.Load() {
+				m.answer = last
+			}
+			c.cmd.mu.Unlock()
 			m.refused.Store(true)
 			return nil, errResendRefused
 		}
-		m.consumed = err
+		c.cmd.granted = c.cmd.replies
 	}
-	m.sent.Store(true)
+	c.cmd.mu.Unlock()
+	m.asked.Store(true)
 	if m.eval {
-		return m.call.prep.body, nil
+		return c.prep.body, nil
 	}
-	return m.call.prep.sha, nil
+	return c.prep.sha, nil
 }
 
 // String is what go-redis prints for the argument (cmd.String()).
@@ -137,6 +188,14 @@ func (m *marker) String() string { return string(m.call.prep.sha) }
 
 // newCall binds the values of a call and prepares its command.
 func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Call {
+	switch {
+	case e == nil || e.client == nil:
+		return &Call{err: &CallError{Outcome: ErrNotExecuted, Err: errNoClient}}
+	case s == nil:
+		return &Call{err: &CallError{Outcome: ErrNotExecuted, Err: errNilScript}}
+	case ctx == nil:
+		return &Call{err: &CallError{Script: s.Name(), Outcome: ErrNotExecuted, Err: errNilContext}}
+	}
 	c := &Call{prep: e.prepare(s)}
 	c.marker.call = c
 	nk, na := len(s.Keys()), len(s.Args())
@@ -150,13 +209,18 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 		c.err = err
 		return c
 	}
-	if e.cluster && nk > 1 {
+	if e.kind == kindCluster && nk > 1 {
 		if err := checkSlots(s, args[3:3+nk]); err != nil {
 			c.err = err
 			return c
 		}
 	}
-	c.cmd = *redis.NewCmd(ctx, args...)
+	c.cmd.Cmd = *redis.NewCmd(ctx, args...)
+	if nk == 0 && (e.kind == kindCluster || e.kind == kindRing) {
+		// A keyless call goes to any node or shard: EVAL, so that no
+		// NOSCRIPT needs a node to be asked whether it has the script.
+		c.useEval()
+	}
 	return c
 }
 
@@ -188,22 +252,71 @@ func keyText(k any) string {
 	return ""
 }
 
-// toEval turns the call into EVAL with the body, after NOSCRIPT proved
-// that it did not run: the EVAL is a first send. The NOSCRIPT reply can
-// no longer justify a resend.
-func (c *Call) toEval() {
-	args := c.cmd.Args()
-	args[0] = "eval"
-	c.marker.eval = true
-	c.marker.consumed = c.cmd.Err()
-	c.marker.sent.Store(false)
+// cmdName is the command the call sends: "evalsha" or "eval".
+func (c *Call) cmdName() string {
+	name, _ := c.cmd.Args()[0].(string)
+	return name
 }
 
-// noScript reports whether the call is an EVALSHA that the server refused
-// with NOSCRIPT.
+// useEval turns the call into EVAL with the body before it is sent.
+func (c *Call) useEval() {
+	c.cmd.Args()[0] = "eval"
+	c.marker.eval = true
+}
+
+// resendAsEval turns the call into EVAL with the body after its EVALSHA
+// was proven refused with NOSCRIPT, and authorises that one send.
+func (c *Call) resendAsEval() {
+	c.useEval()
+	c.cmd.Cmd.SetErr(nil) // the NOSCRIPT is spent; not an attempt's outcome
+	c.marker.asked.Store(false)
+	c.cmd.mu.Lock()
+	c.cmd.granted = c.cmd.replies
+	c.cmd.mu.Unlock()
+}
+
+// noScript reports whether the call is an EVALSHA answered NOSCRIPT.
 func (c *Call) noScript() bool {
-	args := c.cmd.Args()
-	return args[0] == "evalsha" && isNoScript(c.cmd.Err())
+	err := c.cmd.Err()
+	return err != nil && c.cmdName() == "evalsha" && strings.HasPrefix(err.Error(), "NOSCRIPT")
+}
+
+// provenNoScript reports whether an EVALSHA answered NOSCRIPT did not
+// run: by the reply alone, or, for a script that could have written that
+// reply itself, by SCRIPT EXISTS on the node that answered (0: the
+// server lacks the script, so it cannot have run it).
+func (c *Call) provenNoScript(ctx context.Context) bool {
+	switch c.judge(c.cmd.Err()) {
+	case refused:
+		return true
+	case unverifiedNoScript:
+		exists, err := c.prep.engine.scriptExists(ctx, c)
+		return err == nil && !exists
+	}
+	return false
+}
+
+// scriptExists asks the server that ran (or refused) the call whether
+// it has the call's script.
+func (e *Engine) scriptExists(ctx context.Context, c *Call) (bool, error) {
+	var node redis.Scripter = e.client
+	if keys := c.cmd.Args()[3:]; len(c.Script().Keys()) > 0 {
+		var err error
+		switch cl := e.client.(type) {
+		case *redis.ClusterClient:
+			node, err = cl.MasterForKey(ctx, keyText(keys[0]))
+		case *redis.Ring:
+			node, err = cl.GetShardClientForKey(keyText(keys[0]))
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	r, err := node.ScriptExists(ctx, string(c.prep.sha)).Result()
+	if err != nil || len(r) != 1 {
+		return false, errors.Join(err, errors.New("SCRIPT EXISTS: no answer"))
+	}
+	return r[0], nil
 }
 
 // Run runs script s with the named values on the engine's client and
@@ -214,8 +327,8 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 		return c
 	}
 	_ = e.client.Process(ctx, &c.cmd)
-	if c.noScript() {
-		c.toEval()
+	if c.noScript() && c.provenNoScript(ctx) {
+		c.resendAsEval()
 		_ = e.client.Process(ctx, &c.cmd)
 	}
 	return c
@@ -226,6 +339,9 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 // the pipeline's Exec. A call whose values do not fit the script is not
 // queued; its Err says why.
 func (e *Engine) Queue(ctx context.Context, p redis.Pipeliner, s *resolve.Script, values Values) *Call {
+	if p == nil {
+		return &Call{err: &CallError{Outcome: ErrNotExecuted, Err: errNilPipeliner}}
+	}
 	c := e.newCall(ctx, s, values)
 	if c.err != nil {
 		return c
@@ -234,8 +350,13 @@ func (e *Engine) Queue(ctx context.Context, p redis.Pipeliner, s *resolve.Script
 	return c
 }
 
-// Script returns the script of the call.
-func (c *Call) Script() *resolve.Script { return c.prep.script }
+// Script returns the script of the call (nil for a call made without one).
+func (c *Call) Script() *resolve.Script {
+	if c.prep == nil {
+		return nil
+	}
+	return c.prep.script
+}
 
 // Result returns the reply decoded by the script's %return type (see
 // codec.Decode), or the error of the call: an *ArgsError or
@@ -254,7 +375,7 @@ func (c *Call) Result() (any, error) {
 // pending reports whether the call has neither a reply nor an error yet:
 // queued and not executed, or dropped by go-redis without a word.
 func (c *Call) pending() bool {
-	return c.err == nil && c.cmd.Err() == nil && c.cmd.Val() == nil
+	return c.err == nil && c.prep != nil && c.cmd.Err() == nil && c.cmd.Val() == nil
 }
 
 // errNoReply is the error of a call that has no reply.
@@ -314,38 +435,67 @@ func (c *Call) Bool() (bool, error) {
 }
 
 // reply returns the raw reply with nil for a nil reply, or the call's
-// error classified.
+// error classified: see doc.go for the classes.
 func (c *Call) reply() (any, error) {
-	if c.err != nil {
+	switch {
+	case c.err != nil:
 		return nil, c.err
+	case c.prep == nil:
+		return nil, &CallError{Outcome: ErrNotExecuted, Err: errZeroCall}
 	}
+	name := c.Script().Name()
 	err := c.cmd.Err()
 	switch {
+	case c.notRun != nil:
+		return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: c.notRun}
 	case err == nil && c.cmd.Val() == nil:
-		if c.marker.sent.Load() {
-			return nil, &CallError{Script: c.Script().Name(), Outcome: ErrOutcomeUnknown, Err: errNoReply}
+		if c.marker.asked.Load() {
+			return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: errNoReply}
 		}
-		return nil, &CallError{Script: c.Script().Name(), Outcome: ErrNotExecuted, Err: errNoReply}
+		return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: errNoReply}
 	case err == nil:
 		return c.cmd.Val(), nil
 	case errors.Is(err, redis.Nil):
 		return nil, nil
 	}
-	name := c.Script().Name()
 	if c.marker.refused.Load() {
-		return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
-	}
-	var re redis.Error
-	if errors.As(err, &re) {
-		if rejected(err) {
-			return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
+		// A resend was refused: the call's outcome is the reply (or the
+		// lost connection) that did not prove the script had not run.
+		if answer := c.marker.answer; answer != nil && answer != err {
+			return nil, c.classify(answer, true)
 		}
-		return nil, scriptError(c.Script(), err)
-	}
-	if c.marker.sent.Load() {
 		return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
 	}
-	return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
+	return nil, c.classify(err, false)
+}
+
+// classify turns the last error of a sent call into its class. After a
+// refused resend (resent), even a refusal is not one any more: the
+// attempt that got it was not the first.
+func (c *Call) classify(err error, resent bool) error {
+	name := c.Script().Name()
+	var re redis.Error
+	if !errors.As(err, &re) {
+		if !c.marker.asked.Load() || (!resent && neverSent(err)) {
+			return &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
+		}
+		return &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
+	}
+	if !c.marker.asked.Load() && !resent {
+		// An error set without the request ever being written (go-redis
+		// refused the pipeline, e.g. CROSSSLOT across a transaction).
+		return &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
+	}
+	switch c.judge(err) {
+	case refused:
+		if resent {
+			return &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
+		}
+		return &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
+	case ambiguous, unverifiedNoScript:
+		return &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
+	}
+	return scriptError(c.Script(), err)
 }
 
 func (c *Call) decode() {
@@ -365,22 +515,23 @@ func (c *Call) decode() {
 // callOf returns the engine call (of any engine of e's client) that a
 // queued command is, or nil.
 func (e *Engine) callOf(cmd redis.Cmder) *Call {
-	rc, ok := cmd.(*redis.Cmd)
+	sc, ok := cmd.(*scriptCmd)
 	if !ok {
 		return nil
 	}
-	args := rc.Args()
+	args := sc.Args()
 	if len(args) < 2 {
 		return nil
 	}
-	if m, ok := args[1].(*marker); ok && m.call.prep.engine.client == e.client && &m.call.cmd == rc {
+	if m, ok := args[1].(*marker); ok && m.call.prep.engine.client == e.client && &m.call.cmd == sc {
 		return m.call
 	}
 	return nil
 }
 
 // pipelineHook keeps NOSCRIPT out of the pipelines and transactions of
-// the engine's client.
+// the engine's client, and tells the calls of a transaction that EXEC
+// did not run.
 type pipelineHook struct{ e *Engine }
 
 func (h pipelineHook) DialHook(next redis.DialHook) redis.DialHook          { return next }
@@ -419,24 +570,23 @@ func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 		if err != nil {
 			settle(calls(all), err)
 		}
-		again := calls((*Call).noScript)
+		var again []*Call
+		for _, c := range calls((*Call).noScript) {
+			if c.provenNoScript(ctx) {
+				again = append(again, c)
+			}
+		}
 		if len(again) == 0 {
 			return err
 		}
-		// Not executed: send these again, with their bodies.
+		// Proven not executed: send these again, with their bodies.
 		p := h.e.client.Pipeline()
 		for _, c := range again {
-			c.toEval()
+			c.resendAsEval()
 			_ = p.Process(ctx, &c.cmd)
 		}
 		_, execErr := p.Exec(ctx)
 		settle(again, execErr)
-		for _, c := range again {
-			if c.cmd.Err() == c.marker.consumed {
-				// The EVAL did not leave: its NOSCRIPT is stale.
-				c.cmd.SetErr(execErr)
-			}
-		}
 		for _, cmd := range cmds {
 			if err := cmd.Err(); err != nil {
 				return err
@@ -460,17 +610,36 @@ func settle(calls []*Call, err error) {
 	}
 }
 
-// transaction makes NOSCRIPT impossible inside EXEC: each script of the
-// transaction is loaded by a SCRIPT LOAD queued right after MULTI, so
-// that it runs atomically before the calls. On a cluster, where a keyless
-// SCRIPT LOAD could be routed to another node, the calls use EVAL.
+// transaction makes NOSCRIPT impossible inside EXEC: on a single server
+// each script of the transaction is loaded by a SCRIPT LOAD queued right
+// after MULTI, so that it runs atomically before the calls. Where a
+// keyless SCRIPT LOAD could be routed to another server (a cluster, a
+// ring, a client of unknown kind), the calls use EVAL. When EXEC did not
+// run the transaction (a WATCHed key changed, EXECABORT after a command
+// was refused while queued), no call ran: each says so.
 func (h pipelineHook) transaction(ctx context.Context, next redis.ProcessPipelineHook, cmds []redis.Cmder, calls []*Call) error {
-	if h.e.cluster {
+	var err error
+	if h.e.kind != kindSingle {
 		for _, c := range calls {
-			c.toEval()
+			c.useEval()
 		}
-		return next(ctx, cmds)
+		err = next(ctx, cmds)
+	} else {
+		err = h.loadAndRun(ctx, next, cmds, calls)
 	}
+	if exec := cmds[len(cmds)-1]; exec.Name() == "exec" {
+		if xerr := exec.Err(); errors.Is(xerr, redis.TxFailedErr) || redis.IsExecAbortError(xerr) {
+			for _, c := range calls {
+				c.notRun = xerr
+			}
+		}
+	}
+	return err
+}
+
+// loadAndRun queues a SCRIPT LOAD of each script of the transaction
+// right after MULTI.
+func (h pipelineHook) loadAndRun(ctx context.Context, next redis.ProcessPipelineHook, cmds []redis.Cmder, calls []*Call) error {
 	var loads []*redis.StringCmd
 	var loaded []*prepared
 	for _, c := range calls {
@@ -493,7 +662,7 @@ func (h pipelineHook) transaction(ctx context.Context, next redis.ProcessPipelin
 		// The script did not compile: its calls got NOSCRIPT; give them
 		// the compile error instead.
 		for _, c := range calls {
-			if c.prep == loaded[i] && isNoScript(c.cmd.Err()) {
+			if c.prep == loaded[i] && c.noScript() {
 				c.cmd.SetErr(l.Err())
 			}
 		}

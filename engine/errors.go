@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/resolve"
 )
 
@@ -51,6 +50,15 @@ func (e *CallError) Unwrap() error { return e.Err }
 // asked to write a request a second time after a reply was lost: the
 // write fails, nothing is sent, and go-redis stops retrying.
 var errResendRefused = errors.New("redislua: resending a script call whose reply was lost could run it twice; not resent")
+
+// Errors of calls that could not be made.
+var (
+	errNoClient     = errors.New("the engine has no client")
+	errNilScript    = errors.New("nil script")
+	errNilContext   = errors.New("nil context")
+	errNilPipeliner = errors.New("nil pipeliner")
+	errZeroCall     = errors.New("a zero Call: make calls with Engine.Run or Engine.Queue")
+)
 
 // ScriptError is an error raised by a script in Redis, with the place it
 // happened: the rendered line and the chain of files and lines through
@@ -211,23 +219,3 @@ type DecodeError struct {
 
 func (e *DecodeError) Error() string { return "script " + e.Script + ": " + e.Err.Error() }
 func (e *DecodeError) Unwrap() error { return e.Err }
-
-// rejected reports whether a Redis error reply proves that the command
-// was refused before running: resending it is safe.
-func rejected(err error) bool {
-	var re redis.Error
-	if !errors.As(err, &re) {
-		return false
-	}
-	msg := err.Error()
-	for _, p := range []string{"NOSCRIPT ", "MOVED ", "ASK ", "TRYAGAIN ", "CLUSTERDOWN ", "LOADING ", "MASTERDOWN ", "READONLY ", "BUSY ", "NOREPLICAS ", "OOM ", "ERR max number of clients"} {
-		if strings.HasPrefix(msg, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func isNoScript(err error) bool {
-	return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT")
-}

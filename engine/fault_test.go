@@ -183,8 +183,8 @@ func TestRandomFaults(t *testing.T) {
 	count := func(call *engine.Call, kind int) {
 		if _, err := call.Int64(); !out.add(err) {
 			v, rerr := call.Reply()
-			args, sent, refused, consumed := call.Debug()
-			t.Errorf("unclassified error (kind %d): %v; reply %v %v; args[0] %v sent %v refused %v consumed %v", kind, err, v, rerr, args[0], sent, refused, consumed)
+			args, asked, refused, answer := call.Debug()
+			t.Errorf("unclassified error (kind %d): %v; reply %v %v; args[0] %v asked %v refused %v answer %v", kind, err, v, rerr, args[0], asked, refused, answer)
 		}
 	}
 	var wg sync.WaitGroup
