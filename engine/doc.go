@@ -6,8 +6,11 @@
 //	loader := resolve.New(os.DirFS("lua"))
 //	script, err := loader.Load("create_foo")
 //	...
-//	e := engine.New(rdb) // a *redis.Client, ClusterClient, Ring...
+//	e := engine.New(rdb) // a *redis.Client, ClusterClient, Ring, failover client, AutoPipeliner...
 //	foo, err := e.Run(ctx, script, map[string]any{"size": 5, "members": members}).Result()
+//
+// It supports go-redis v9.22.0 (the version its go.mod requires) to
+// v9.23.0 (the newest it is tested with).
 //
 // # Guarantees
 //
@@ -15,28 +18,123 @@
 // FLUSH, not in a pipeline, not inside MULTI/EXEC, not on a cluster node
 // that has never seen the script. The body is sent only when the server
 // lacks the script, except in transactions, which load their scripts
-// themselves (once per transaction and script) so that NOSCRIPT cannot
-// break their atomicity; on a cluster, transactions use EVAL.
-//
-// At most once. go-redis resends a command after a network error or a
-// read timeout (MaxRetries, 3 by default; see its shouldRetry): for a
-// script whose reply was lost after the server ran it, that runs the
-// script twice (TestGoRedisRetryRunsTwice shows it). The engine puts a
-// marker among the command's arguments that go-redis must serialise each
-// time it writes the request; a second write is refused unless the
-// server's last reply proved the command did not run (NOSCRIPT, MOVED,
-// ASK, TRYAGAIN, CLUSTERDOWN, LOADING, READONLY, BUSY, ...). This holds
-// whatever the client's retry settings, in pipelines too. Every failed
-// call then says which outcome it had:
-//
-//   - errors.Is(err, ErrNotExecuted): it did not run; retrying is safe;
-//   - errors.Is(err, ErrOutcomeUnknown): it may have run; only the
-//     caller can decide (a read of the data, an idempotent script);
-//   - a *ScriptError: it ran (or failed to compile) and raised an error.
+// themselves on a single server (once per transaction and script) so
+// that NOSCRIPT cannot break their atomicity, and use EVAL on a cluster,
+// a ring or a client of unknown kind; keyless calls on a cluster or a
+// ring use EVAL too.
 //
 // On a Redis Cluster the keys of a call must hash to one slot; a call
 // whose keys do not is refused before sending, with a *CrossSlotError
 // naming the keys and their slots.
+//
+// # At most once
+//
+// A call never executes twice, and a call reported ErrNotExecuted
+// executed no command of its script: on every client kind, in every mode
+// (Run, pipeline, MULTI/EXEC), whatever the client's MaxRetries. The
+// reasoning:
+//
+// 1. go-redis never resends a call on its own judgement. A call's command
+// says NoRetry, which turns off go-redis's retries after network errors,
+// timeouts and the error replies it deems transient (LOADING, TRYAGAIN,
+// READONLY...), for single commands and for whole pipelines. What go-redis
+// still resends regardless — a cluster's MOVED, ASK and READONLY, a
+// closed node — meets the marker: the SHA1 (or body) argument is a value
+// go-redis must ask for its bytes each time it writes the request. The
+// marker counts the outcomes go-redis sets on the command (SetErr): within
+// one attempt it answers as often as it is asked (the auto-pipeliner asks
+// once to size its batches and again to write), and after an attempt ended
+// it answers only if that attempt's outcome proves the script did not
+// run. Otherwise the write fails, nothing is sent, and the call's outcome
+// is the attempt's: the marker keeps it.
+//
+// 2. A reply proves that the script did not start only if the server could
+// have sent it before running the script. A script can answer any error
+// text it likes (redis.error_reply, an {err=...} table), and Redis 7 keeps
+// the code of an error raised inside a script (READONLY, OOM...) while
+// appending " script: <sha>, on @user_script:<n>." — such a reply is the
+// script's, always. For the others the engine asks which refusals are
+// possible at all:
+//
+//   - NOSCRIPT: only to EVALSHA (to EVAL it is the script's own);
+//   - MOVED, ASK, TRYAGAIN, CLUSTERDOWN, CROSSSLOT: only from a cluster
+//     (a Client, a failover client or a Ring never sends them);
+//   - READONLY, OOM, NOREPLICAS, MISCONF: only for a script with Redis 7
+//     flags (a #! first line); scripts without flags, and every script on
+//     Redis 5 and 6, start and meet these inside, where Redis 7 adds its
+//     suffix and Redis 5 and 6 report "Error running script";
+//   - LOADING, BUSY, MASTERDOWN, NOAUTH, NOPERM, "max number of clients":
+//     from any server.
+//
+// 3. A possible refusal still proves nothing when the script could have
+// written it. Scripts whose rendered source names error_reply, pcall,
+// xpcall or err — the ways a Lua script builds an error reply of its own —
+// need a proof that does not depend on the text: for NOSCRIPT, SCRIPT
+// EXISTS asked of the node that answered (0: the server lacks the script,
+// so it cannot have run it); for MOVED and ASK, the slot named is the
+// call's own and the address is well formed. Other codes from such a
+// script leave the outcome unknown. Scripts that name none of these
+// cannot answer an error reply of their own, and a possible refusal
+// proves itself. (The residue: a script that builds an error table under
+// a computed key, or answers a redirection naming exactly its own slot.)
+//
+// 4. A failed call that was never written (go-redis refused it, no
+// connection could be had, or the dial failed) did not run. A call
+// written whose reply was lost may have run: outcome unknown.
+//
+// # Outcomes
+//
+// Every error of a call falls in exactly one class:
+//
+//   - not executed: errors.Is(err, ErrNotExecuted). No command of the
+//     script ran; retrying is safe. *ArgsError, *CrossSlotError, a
+//     *CallError with Outcome ErrNotExecuted, and a *ScriptError for a
+//     script that did not compile (retrying will not help).
+//   - outcome unknown: errors.Is(err, ErrOutcomeUnknown), a *CallError
+//     carrying the last error or reply (errors.As finds a redis.Error when
+//     it was a reply). The script may have run; only the caller can
+//     decide (read the data, or make the script idempotent).
+//   - executed with an error: neither of the above. The script ran and
+//     failed: a *ScriptError (a Lua error or a failing redis.call, with its
+//     traceback), or the script's own redis.error_reply, returned unchanged
+//     (a redis.Error whose text is the script's).
+//
+// What the conditions tried against real servers give (TestReplicaReadOnly,
+// TestOverMaxmemory, TestScriptsOwnErrorReply, TestClusterScriptsOwnRedirect,
+// TestRingTransactionAfterFlush, TestTransactionNotRun,
+// TestUnwritableValueInPipeline, TestNoPanic, TestAutoPipeliner,
+// TestClusterMigration, TestHardeningFaults):
+//
+//	condition                                        runs  class
+//	a read-only replica; the script PUBLISHes, then  once  executed: *ScriptError (READONLY ... script: ..., line of the write)
+//	  writes
+//	a server over maxmemory; the same script         once  executed: *ScriptError (OOM ... script: ...)
+//	the script INCRs, then error_reply TRYAGAIN,     once  executed: the reply unchanged (a single server or a ring
+//	  CLUSTERDOWN, MOVED, ASK, READONLY, OOM,              never sends these for a script without flags)
+//	  NOREPLICAS, MYERR...
+//	... error_reply LOADING, BUSY, MASTERDOWN        once  outcome unknown, carrying the reply (the server could
+//	                                                       have sent it; the script could have written it)
+//	... error_reply NOSCRIPT (any text)              once  outcome unknown, carrying the reply (SCRIPT EXISTS: the
+//	                                                       server has the script, so the NOSCRIPT was not a refusal)
+//	on a cluster, error_reply MOVED/ASK naming       once  executed: the reply unchanged (not the call's slot)
+//	  another slot and node
+//	on a cluster, error_reply TRYAGAIN, CLUSTERDOWN  once  outcome unknown, carrying the reply
+//	a real MOVED/ASK (a slot migrating), a real      once  success: go-redis follows it, the marker lets it through
+//	  NOSCRIPT (after SCRIPT FLUSH, a new node)
+//	a Ring of 3 shards, MULTI/EXEC after SCRIPT      once  success (EVAL inside the transaction)
+//	  FLUSH
+//	a WATCH-aborted transaction; EXECABORT           never not executed (*CallError carrying TxFailedErr/EXECABORT)
+//	a cluster transaction across slots               never not executed (go-redis's CROSSSLOT; nothing was written)
+//	an untyped argument go-redis cannot write        never not executed: *ArgsError before sending; the other
+//	  ([]int, a map, a struct)                             calls of the pipeline run
+//	a struct of values embedding a nil pointer,      never not executed: an error saying what is missing
+//	  a nil script, pipeliner, context or client,
+//	  a zero Call
+//	go-redis's auto-pipeliner, 64 goroutines,        once  success
+//	  through SCRIPT FLUSH
+//	a dropped connection before the request          never not executed
+//	a dropped connection after the request, a        ≤once outcome unknown (never resent)
+//	  lost reply, a timeout
 //
 // # Errors
 //
@@ -49,6 +147,6 @@
 // line and comes back unchanged. The parser reads the formats of Redis 7,
 // Redis 5/6 (with and without strict mode) and miniredis.
 //
-// The redistest package starts real redis-server instances, a three-master
-// cluster and a fault proxy for tests.
+// The redistest module starts real redis-server instances, replicas, a
+// three-master cluster and a fault proxy for tests.
 package engine

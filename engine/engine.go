@@ -14,27 +14,24 @@ import (
 )
 
 // Engine runs scripts on one go-redis client: a Client, ClusterClient,
-// Ring or failover client, and the pipelines and transactions made from
-// it. It is safe for concurrent use. Make one per client.
+// Ring, failover client or AutoPipeliner, and the pipelines and
+// transactions made from it. It is safe for concurrent use. Make one per
+// client.
 //
-// What it guarantees:
+// What it guarantees (the package documentation gives the reasoning):
 //
 //   - EVALSHA first; the body goes over the wire only when the server
 //     lacks the script. NOSCRIPT never reaches the caller: after SCRIPT
 //     FLUSH, on a cluster node that has never seen the script, in a
-//     pipeline (calls refused with NOSCRIPT are sent again with EVAL after
-//     the pipeline) and in MULTI/EXEC (the transaction loads its scripts
-//     itself, so NOSCRIPT cannot happen inside EXEC; on a cluster the
-//     calls of a transaction use EVAL).
+//     pipeline (calls proven refused with NOSCRIPT are sent again with
+//     EVAL after the pipeline) and in MULTI/EXEC (the transaction loads
+//     its scripts itself, or uses EVAL).
 //   - At most once: a call is never executed twice, whatever the client's
-//     MaxRetries. go-redis resends a command after a lost connection or a
-//     read timeout (its shouldRetry); the engine lets it resend only when
-//     the request never left, or when the server refused it before running
-//     it (NOSCRIPT, MOVED, ASK, TRYAGAIN, CLUSTERDOWN, LOADING, READONLY,
-//     BUSY...). Otherwise the call fails with an error that is
-//     ErrOutcomeUnknown under errors.Is. See CallError.
-//   - On a cluster, the keys of a call must hash to one slot; it is
-//     checked before sending (CrossSlotError).
+//     MaxRetries, and ErrNotExecuted means that no command of the script
+//     ran. go-redis does not retry a call; it may resend one only after a
+//     reply that proves the script did not start.
+//   - On a cluster, the keys of a call must hash to one slot: checked
+//     before sending (CrossSlotError).
 type Engine struct {
 	client  redis.UniversalClient
 	kind    clientKind

@@ -43,11 +43,12 @@ type Server struct {
 	// Mini is the embedded server when Real is false.
 	Mini *miniredis.Miniredis
 
-	t    testing.TB
-	bin  string
-	dir  string
-	port int
-	stop func()
+	t     testing.TB
+	bin   string
+	dir   string
+	port  int
+	extra []string // the server's own arguments (a replica's --replicaof)
+	stop  func()
 }
 
 // Stop kills a real server (SIGKILL: no goodbye to its clients).
@@ -62,7 +63,7 @@ func (s *Server) Stop() {
 func (s *Server) Start() {
 	s.t.Helper()
 	if s.stop == nil {
-		s.stop = startServer(s.t, s.bin, s.port, s.dir)
+		s.stop = startServer(s.t, s.bin, s.port, s.dir, s.extra...)
 	}
 }
 
@@ -111,6 +112,35 @@ func Real(t testing.TB) *Server {
 	port := freePort(t, 0)
 	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Real: true, t: t, bin: bin, dir: t.TempDir(), port: port}
 	s.stop = startServer(t, bin, port, s.dir)
+	return s
+}
+
+// Replica starts a real redis-server replicating master (a real one) on
+// a free loopback port, read-only as replicas are by default, and waits
+// until its link to the master is up. Without the binary the test is
+// skipped, or fails when a real server is required.
+func Replica(t testing.TB, master *Server) *Server {
+	t.Helper()
+	if !master.Real {
+		t.Fatal("redistest.Replica needs a real master")
+	}
+	bin := serverBinary(t)
+	host, mport, _ := net.SplitHostPort(master.Addr)
+	port := freePort(t, 0)
+	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Real: true, t: t, bin: bin, dir: t.TempDir(), port: port, extra: []string{"--replicaof", host, mport}}
+	s.stop = startServer(t, bin, port, s.dir, s.extra...)
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	defer c.Close()
+	waitFor(t, "replica on port "+strconv.Itoa(port), 10*time.Second, nil, s.dir+"/redis.log", func(ctx context.Context) error {
+		info, err := c.Info(ctx, "replication").Result()
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(info, "master_link_status:up") {
+			return errors.New("master link not up yet")
+		}
+		return nil
+	})
 	return s
 }
 

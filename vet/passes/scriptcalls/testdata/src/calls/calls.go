@@ -36,6 +36,15 @@ func calls(ctx context.Context, e *engine.Engine, p engine.Pipeliner, n int, tag
 	_ = err
 	e.Queue(ctx, p, local, map[string]any{"size": 1}) // want `script create_foo needs "foo_key", "members", "flags", "on", "label"`
 
+	// Untyped arguments: what go-redis can write, and what it cannot.
+	raw := must(loader.Load("raw"))
+	e.Run(ctx, raw, map[string]any{"k": "k", "v": n})
+	e.Run(ctx, raw, map[string]any{"k": "k", "v": []byte("b")})
+	e.Run(ctx, raw, map[string]any{"k": "k", "v": &n})
+	e.Run(ctx, raw, map[string]any{"k": "k", "v": v})
+	e.Run(ctx, raw, map[string]any{"k": "k", "v": tags})       // want `arg v of script raw is untyped: a \[\]string never encodes to it`
+	e.Run(ctx, raw, map[string]any{"k": "k", "v": label("x")}) // want `arg v of script raw is untyped: a label never encodes to it`
+
 	// Values that are not literals are not checked.
 	vals := map[string]any{"nope": 1}
 	e.Run(ctx, local, vals)

@@ -1,0 +1,3 @@
+%key k
+%arg v
+return redis.call('SET', k, v)
