@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -103,15 +104,32 @@ type Call struct {
 	cmd    scriptCmd
 	marker marker
 	prep   *prepared // the engine and the script, prepared
-	err    error     // an error found before sending
+	odd    *oddities // what most calls never have; nil until needed
 	buf    [6]any    // the command's arguments when they are few
 	once   sync.Once
 	val    any
 	valErr error
-	// notRun is set by the transaction hook when EXEC proves that the
-	// call did not run (a WATCH abort, EXECABORT).
-	notRun error
 }
+
+// oddities are the rare states of a call, kept out of line so that a
+// Call stays in the 320-byte size class (measured: BenchmarkPipelinePaired
+// pays for every byte of the 10,000 calls a pipeline holds).
+type oddities struct {
+	err error // an error found before sending
+	// answer is the outcome after which a resend was refused: the call's
+	// real outcome (the reply or the lost connection).
+	answer error
+}
+
+// early returns the error found before sending, if any.
+func (c *Call) early() error {
+	if c.odd == nil {
+		return nil
+	}
+	return c.odd.err
+}
+
+func failed(err error) *Call { return &Call{odd: &oddities{err: err}} }
 
 // scriptCmd is a call's command: go-redis never retries it on its own
 // (NoRetry), and every error go-redis sets on it is counted, so that the
@@ -119,10 +137,9 @@ type Call struct {
 // for the argument's bytes.
 type scriptCmd struct {
 	redis.Cmd
-	mu      sync.Mutex
-	replies int   // how many times go-redis set the outcome of an attempt
-	last    error // the last outcome set
-	granted int   // the value of replies for which a send is authorised
+	last    atomic.Pointer[error] // the last outcome set (nil: none, or no error)
+	replies atomic.Uint32         // how many times go-redis set the outcome of an attempt
+	granted atomic.Uint32         // the value of replies for which a send is authorised
 }
 
 // NoRetry tells go-redis not to resend the command after an error: a
@@ -133,10 +150,20 @@ func (c *scriptCmd) NoRetry() bool { return true }
 // SetErr records the outcome of an attempt.
 func (c *scriptCmd) SetErr(err error) {
 	c.Cmd.SetErr(err)
-	c.mu.Lock()
-	c.replies++
-	c.last = err
-	c.mu.Unlock()
+	if err != nil {
+		c.last.Store(&err)
+	} else {
+		c.last.Store(nil)
+	}
+	c.replies.Add(1) // after last: whoever sees the count sees the outcome
+}
+
+// lastErr returns the last outcome go-redis set.
+func (c *scriptCmd) lastErr() error {
+	if p := c.last.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // marker stands for the SHA1 (EVALSHA) or the body (EVAL) in a call's
@@ -147,32 +174,28 @@ func (c *scriptCmd) SetErr(err error) {
 // that the script did not run (see Call.resendable): otherwise it
 // refuses, the write fails, nothing is sent.
 type marker struct {
-	call    *Call
-	eval    bool        // the payload is the body (EVAL), not the SHA1
+	call *Call
+	eval bool // the payload is the body (EVAL), not the SHA1
+	// notRun is set by the transaction hook when EXEC proves that the
+	// call did not run (a WATCH abort, EXECABORT).
+	notRun  bool
 	asked   atomic.Bool // go-redis asked for the bytes: the request may have left
 	refused atomic.Bool // a resend was refused
-	// answer is the outcome after which a resend was refused: the call's
-	// real outcome (the reply or the lost connection).
-	answer error
 }
 
 // MarshalBinary gives go-redis the argument's bytes.
 func (m *marker) MarshalBinary() ([]byte, error) {
 	c := m.call
-	c.cmd.mu.Lock()
-	if c.cmd.replies != c.cmd.granted {
-		last := c.cmd.last
+	if n := c.cmd.replies.Load(); n != c.cmd.granted.Load() {
+		last := c.cmd.lastErr()
 		if !c.resendable(last) {
-			if !m.refused.Load() {
-				m.answer = last
+			if m.refused.CompareAndSwap(false, true) {
+				c.odd = &oddities{answer: last} // a sent call has no early error
 			}
-			c.cmd.mu.Unlock()
-			m.refused.Store(true)
 			return nil, errResendRefused
 		}
-		c.cmd.granted = c.cmd.replies
+		c.cmd.granted.Store(n)
 	}
-	c.cmd.mu.Unlock()
 	m.asked.Store(true)
 	if m.eval {
 		return c.prep.body, nil
@@ -187,11 +210,11 @@ func (m *marker) String() string { return string(m.call.prep.sha) }
 func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Call {
 	switch {
 	case e == nil || e.client == nil:
-		return &Call{err: &CallError{Outcome: ErrNotExecuted, Err: errNoClient}}
+		return failed(&CallError{Outcome: ErrNotExecuted, Err: errNoClient})
 	case s == nil:
-		return &Call{err: &CallError{Outcome: ErrNotExecuted, Err: errNilScript}}
+		return failed(&CallError{Outcome: ErrNotExecuted, Err: errNilScript})
 	case ctx == nil:
-		return &Call{err: &CallError{Script: s.Name(), Outcome: ErrNotExecuted, Err: errNilContext}}
+		return failed(&CallError{Script: s.Name(), Outcome: ErrNotExecuted, Err: errNilContext})
 	}
 	c := &Call{prep: e.prepare(s)}
 	c.marker.call = c
@@ -203,12 +226,12 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 	args = append(args, "evalsha", &c.marker, nk)
 	args = args[:3+nk+na]
 	if err := bind(s, values, args[3:]); err != nil {
-		c.err = err
+		c.odd = &oddities{err: err}
 		return c
 	}
 	if e.kind == kindCluster && nk > 1 {
 		if err := checkSlots(s, args[3:3+nk]); err != nil {
-			c.err = err
+			c.odd = &oddities{err: err}
 			return c
 		}
 	}
@@ -267,9 +290,7 @@ func (c *Call) resendAsEval() {
 	c.useEval()
 	c.cmd.Cmd.SetErr(nil) // the NOSCRIPT is spent; not an attempt's outcome
 	c.marker.asked.Store(false)
-	c.cmd.mu.Lock()
-	c.cmd.granted = c.cmd.replies
-	c.cmd.mu.Unlock()
+	c.cmd.granted.Store(c.cmd.replies.Load())
 }
 
 // noScript reports whether the call is an EVALSHA answered NOSCRIPT.
@@ -320,7 +341,7 @@ func (e *Engine) scriptExists(ctx context.Context, c *Call) (bool, error) {
 // waits for the reply.
 func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Call {
 	c := e.newCall(ctx, s, values)
-	if c.err != nil {
+	if c.early() != nil {
 		return c
 	}
 	_ = e.client.Process(ctx, &c.cmd)
@@ -337,10 +358,10 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 // queued; its Err says why.
 func (e *Engine) Queue(ctx context.Context, p redis.Pipeliner, s *resolve.Script, values Values) *Call {
 	if p == nil {
-		return &Call{err: &CallError{Outcome: ErrNotExecuted, Err: errNilPipeliner}}
+		return failed(&CallError{Outcome: ErrNotExecuted, Err: errNilPipeliner})
 	}
 	c := e.newCall(ctx, s, values)
-	if c.err != nil {
+	if c.early() != nil {
 		return c
 	}
 	_ = p.Process(ctx, &c.cmd)
@@ -372,7 +393,7 @@ func (c *Call) Result() (any, error) {
 // pending reports whether the call has neither a reply nor an error yet:
 // queued and not executed, or dropped by go-redis without a word.
 func (c *Call) pending() bool {
-	return c.err == nil && c.prep != nil && c.cmd.Err() == nil && c.cmd.Val() == nil
+	return c.early() == nil && c.prep != nil && c.cmd.Err() == nil && c.cmd.Val() == nil
 }
 
 // errNoReply is the error of a call that has no reply.
@@ -393,8 +414,8 @@ func (c *Call) Err() error {
 // Reply returns the raw reply and the raw error of the call, as go-redis
 // gives them.
 func (c *Call) Reply() (any, error) {
-	if c.err != nil {
-		return nil, c.err
+	if err := c.early(); err != nil {
+		return nil, err
 	}
 	return c.cmd.Val(), c.cmd.Err()
 }
@@ -435,16 +456,16 @@ func (c *Call) Bool() (bool, error) {
 // error classified: see doc.go for the classes.
 func (c *Call) reply() (any, error) {
 	switch {
-	case c.err != nil:
-		return nil, c.err
+	case c.early() != nil:
+		return nil, c.early()
 	case c.prep == nil:
 		return nil, &CallError{Outcome: ErrNotExecuted, Err: errZeroCall}
 	}
 	name := c.Script().Name()
 	err := c.cmd.Err()
 	switch {
-	case c.notRun != nil:
-		return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: c.notRun}
+	case c.marker.notRun:
+		return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: cmp.Or(err, errNoReply)}
 	case err == nil && c.cmd.Val() == nil:
 		if c.marker.asked.Load() {
 			return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: errNoReply}
@@ -458,7 +479,7 @@ func (c *Call) reply() (any, error) {
 	if c.marker.refused.Load() {
 		// A resend was refused: the call's outcome is the reply (or the
 		// lost connection) that did not prove the script had not run.
-		if answer := c.marker.answer; answer != nil && answer != err {
+		if answer := c.odd.answer; answer != nil && answer != err {
 			return nil, c.classify(answer, true)
 		}
 		return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
@@ -627,7 +648,10 @@ func (h pipelineHook) transaction(ctx context.Context, next redis.ProcessPipelin
 	if exec := cmds[len(cmds)-1]; exec.Name() == "exec" {
 		if xerr := exec.Err(); errors.Is(xerr, redis.TxFailedErr) || redis.IsExecAbortError(xerr) {
 			for _, c := range calls {
-				c.notRun = xerr
+				c.marker.notRun = true
+				if c.cmd.Err() == nil {
+					c.cmd.SetErr(xerr)
+				}
 			}
 		}
 	}
