@@ -151,7 +151,8 @@ func (c *scriptCmd) NoRetry() bool { return true }
 func (c *scriptCmd) SetErr(err error) {
 	c.Cmd.SetErr(err)
 	if err != nil {
-		c.last.Store(&err)
+		e := err // only here: &err would move err to the heap on every call
+		c.last.Store(&e)
 	} else {
 		c.last.Store(nil)
 	}
