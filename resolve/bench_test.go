@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // genTree returns a tree of n scripts that include 3 files each, out of
@@ -98,8 +99,24 @@ func (m *memFS) Stat(name string) (fs.FileInfo, error) {
 	if name == "." {
 		return m.root, nil
 	}
+	if data, ok := m.files[name]; ok {
+		return memFile{path.Base(name), int64(len(data))}, nil
+	}
 	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
 }
+
+// memFile is the FileInfo of a memFS file.
+type memFile struct {
+	name string
+	size int64
+}
+
+func (f memFile) Name() string       { return f.name }
+func (f memFile) Size() int64        { return f.size }
+func (f memFile) Mode() fs.FileMode  { return 0o444 }
+func (f memFile) ModTime() time.Time { return time.Time{} }
+func (f memFile) IsDir() bool        { return false }
+func (f memFile) Sys() any           { return nil }
 
 // heldBytes is the heap a loaded set keeps alive: the live heap with the
 // loader and its scripts, less the live heap without them.

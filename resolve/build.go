@@ -298,6 +298,9 @@ type renderer struct {
 	hasRet bool
 	errs   []error
 	tooBig bool // the size limit is reached: stop rendering
+	// named indexes the parameters by name once there are many, so that
+	// the duplicate check stays linear (100,000 %arg lines).
+	named map[string]Param
 }
 
 func (b *builder) render() (*Script, error) {
@@ -494,9 +497,28 @@ func (r *renderer) include(g *file, n, line int) {
 
 func (r *renderer) param(f *file, o *op, p Param) {
 	p.Pos = f.at(o.line, o.ncol)
-	if first, dup := r.s.Param(p.Name); dup {
+	var first Param
+	var dup bool
+	if r.named != nil {
+		first, dup = r.named[p.Name]
+	} else {
+		first, dup = r.s.Param(p.Name)
+	}
+	if dup {
 		r.errs = append(r.errs, &DuplicateError{Position: p.Pos, Name: p.Name, First: first.Pos})
 		return
+	}
+	const scanUpTo = 32 // a scan of a few parameters beats a map
+	if n := len(r.s.keys) + len(r.s.args); r.named == nil && n >= scanUpTo {
+		r.named = make(map[string]Param, 2*n)
+		for _, ps := range [][]Param{r.s.keys, r.s.args} {
+			for _, q := range ps {
+				r.named[q.Name] = q
+			}
+		}
+	}
+	if r.named != nil {
+		r.named[p.Name] = p
 	}
 	if p.Kind == KeyParam {
 		r.s.keys = append(r.s.keys, p)

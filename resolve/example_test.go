@@ -3,6 +3,8 @@ package resolve_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing/fstest"
 
 	"github.com/redislua/redislua/resolve"
@@ -54,4 +56,26 @@ func ExampleLoader_Load_errors() {
 	// Output:
 	// b.lua:2:1: include cycle: a -> b -> a
 	// cycle b.lua 2 [a b a]
+}
+
+// OpenDir loads scripts from disk without ever reading outside the
+// directory, symbolic links included.
+func ExampleOpenDir() {
+	dir, _ := os.MkdirTemp("", "lua")
+	defer os.RemoveAll(dir)
+	os.WriteFile(filepath.Join(dir, "hello.lua"), []byte("%arg name string\nreturn 'hello ' .. name\n"), 0o644)
+
+	loader, err := resolve.OpenDir(dir)
+	if err != nil {
+		panic(err)
+	}
+	defer loader.Close()
+	s, err := loader.Load("hello")
+	fmt.Println(s.Source(), err)
+	_, err = loader.Load("../etc/passwd")
+	fmt.Println(err)
+	// Output:
+	// local name = ARGV[1]
+	// return 'hello ' .. name <nil>
+	// ../etc/passwd.lua: script name "../etc/passwd" leaves the script root
 }

@@ -2,7 +2,10 @@ package resolve
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -25,6 +28,7 @@ type Loader struct {
 	fsys     fs.FS
 	maxSize  int64
 	maxDepth int
+	root     *os.Root // the directory OpenDir opened, closed by Close
 
 	slots sync.Map // name → *slot
 }
@@ -52,9 +56,13 @@ func WithMaxSize(n int64) Option { return func(l *Loader) { l.maxSize = n } }
 // may include files that include nothing.
 func WithMaxDepth(n int) Option { return func(l *Loader) { l.maxDepth = n } }
 
-// New returns a Loader of the scripts under the root of fsys (os.DirFS,
-// embed.FS, fstest.MapFS, an os.Root's FS...). fsys may be nil for a
-// loader of in-memory code that includes nothing.
+// New returns a Loader of the scripts under the root of fsys (embed.FS,
+// fstest.MapFS, an os.Root's FS...). fsys may be nil for a loader of
+// in-memory code that includes nothing.
+//
+// Names and includes never leave the root of fsys, but symbolic links
+// inside it are the file system's business: os.DirFS follows them, out
+// of the directory too. To load from disk, use OpenDir, which cannot.
 func New(fsys fs.FS, opts ...Option) *Loader {
 	l := &Loader{
 		fsys:     fsys,
@@ -65,6 +73,30 @@ func New(fsys fs.FS, opts ...Option) *Loader {
 		o(l)
 	}
 	return l
+}
+
+// OpenDir returns a Loader of the scripts in the directory dir that never
+// reads outside it: it opens dir with os.OpenRoot, so that a symbolic
+// link leading out of the tree (to a file, a directory, an absolute
+// path) is refused with an *EscapeError, like an include that leaves the
+// root. Close releases the directory.
+func OpenDir(dir string, opts ...Option) (*Loader, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	l := New(root.FS(), opts...)
+	l.root = root
+	return l, nil
+}
+
+// Close releases the directory of a Loader made by OpenDir; scripts
+// already loaded stay usable. It does nothing for other loaders.
+func (l *Loader) Close() error {
+	if l.root == nil {
+		return nil
+	}
+	return l.root.Close()
 }
 
 // FS returns the file system the loader reads.
@@ -238,8 +270,12 @@ func (l *Loader) readPath(name, p string) (string, error) {
 	if l.fsys == nil {
 		return "", &NotFoundError{Position: Position{File: p}, Name: name}
 	}
-	b, err := fs.ReadFile(l.fsys, p)
+	b, err := l.readRegular(p)
+	var le *LimitError
 	switch {
+	case errors.As(err, &le):
+		le.Position = Position{File: p}
+		return "", le
 	case err == nil && len(b) > 0:
 		// b is ours alone and never written: share it.
 		return unsafe.String(&b[0], len(b)), nil
@@ -251,6 +287,84 @@ func (l *Loader) readPath(name, p string) (string, error) {
 		return "", &EscapeError{Position: Position{File: p}, Name: name}
 	}
 	return "", &ReadError{Position: Position{File: p}, Name: name, Err: err}
+}
+
+// errNotRegular refuses a FIFO, a device, a socket or a directory: reading
+// one could block forever or never end.
+var errNotRegular = errors.New("not a regular file")
+
+// readRegular reads the regular file p, refusing any other kind of file
+// (opening a FIFO blocks, reading a device may never end), and a file
+// larger than the rendered size limit before reading it; a file that
+// grows while it is read is cut one byte past the limit and refused.
+// The check is a Stat before the Open: a file swapped for a FIFO between
+// the two is not caught.
+func (l *Loader) readRegular(p string) ([]byte, error) {
+	fi, err := fs.Stat(l.fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s", errNotRegular, fileKind(fi.Mode()))
+	}
+	if fi.Size() > l.maxSize {
+		return nil, &LimitError{Limit: "size", Max: l.maxSize, Value: fi.Size()}
+	}
+	f, err := l.fsys.Open(p)
+	if errors.Is(err, fs.ErrInvalid) {
+		// A file system that reads whole files only (fs.ReadFileFS).
+		if rf, ok := l.fsys.(fs.ReadFileFS); ok {
+			b, err := rf.ReadFile(p)
+			if err == nil && int64(len(b)) > l.maxSize {
+				return nil, &LimitError{Limit: "size", Max: l.maxSize, Value: int64(len(b))}
+			}
+			return b, err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Into a buffer of the size Stat said (one allocation, as
+	// fs.ReadFile), at most one byte past the limit.
+	r := io.LimitReader(f, l.maxSize+1)
+	b := make([]byte, 0, fi.Size()+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if int64(len(b)) > l.maxSize {
+		return nil, &LimitError{Limit: "size", Max: l.maxSize, Value: int64(len(b))}
+	}
+	return b, nil
+}
+
+// fileKind names what a non-regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "of mode " + m.String()
 }
 
 // isEscape recognises the error of an os.Root that refuses a path (a

@@ -84,6 +84,9 @@ func (c *countFS) Open(name string) (fs.File, error) {
 	return c.FS.Open(name)
 }
 
+// Stat looks without opening (a loader checks a file before reading it).
+func (c *countFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.FS, name) }
+
 // TestConcurrentLoads loads one tree from many goroutines (run with
 // -race): every goroutine gets the same scripts, and each file is read
 // once.
