@@ -47,3 +47,48 @@ func TestParseCaseErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestServeBounds: every request is bounded; one over a bound gets a
+// protocol error (id null when it cannot be read) and the runner goes on
+// with the next line, in order.
+func TestServeBounds(t *testing.T) {
+	l := Limits{Line: 260, Files: 100, Repeat: 5}
+	ok := `{"id":9,"op":"load","files":{"main.lua":"return 1"},"name":"main"}`
+	in := strings.Join([]string{
+		`{"id":1,"op":"load","files":{"main.lua":"` + strings.Repeat("-", 300) + `"},"name":"main"}`,
+		`{"id":2,"op":"load","files":{"main.lua":"` + strings.Repeat("-", 150) + `"},"name":"main"}`,
+		`{"id":3,"op":"run","files":{"main.lua":"return 1"},"name":"main","repeat":1000000000}`,
+		`{"id":4,"op":"run","files":{"main.lua":"return 1"},"name":"main","repeat":-1}`,
+		`{"id":5,"op":`,
+		`not json`,
+		``,
+		ok,
+	}, "\n")
+	var out strings.Builder
+	runner := NewBuiltin()
+	defer runner.Close()
+	if err := l.Serve(context.Background(), strings.NewReader(in), &out, runner); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`{"id":null,"ok":false,"error":{"kind":"protocol","message":"request line over the limit of 260 bytes: skipped"}}`,
+		`{"id":2,"ok":false,"error":{"kind":"protocol","message":"files of 158 bytes, over the limit of 100"}}`,
+		`{"id":3,"ok":false,"error":{"kind":"protocol","message":"repeat 1000000000: want 0 to 5"}}`,
+		`{"id":4,"ok":false,"error":{"kind":"protocol","message":"repeat -1: want 0 to 5"}}`,
+		`{"id":null,"ok":false,"error":{"kind":"protocol","message":"bad request: unexpected end of JSON input"}}`,
+		`{"id":null,"ok":false,"error":{"kind":"protocol","message":"bad request: invalid character 'o' in literal null (expecting 'u')"}}`,
+		`{"id":9,"ok":true,"render":"return 1"}`,
+	}
+	got := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("%d responses, want %d:\n%s", len(got), len(want), out.String())
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("response %d:\n got %s\nwant %s", i+1, got[i], want[i])
+		}
+	}
+	if DefaultLimits.Repeat < 1000 || DefaultLimits.Line < 32<<20 || DefaultLimits.Files < 16<<20 {
+		t.Errorf("DefaultLimits = %+v: too small for the suite", DefaultLimits)
+	}
+}

@@ -34,6 +34,21 @@ type Response struct {
 	Frames []Frame         `json:"frames,omitempty"`
 	Result json.RawMessage `json:"result,omitempty"`
 	Error  *WireError      `json:"error,omitempty"`
+
+	noID bool // the request's id could not be read: "id" is null
+}
+
+// MarshalJSON writes "id": null for a response to a request whose id
+// could not be read.
+func (r Response) MarshalJSON() ([]byte, error) {
+	type plain Response
+	if !r.noID {
+		return json.Marshal(plain(r))
+	}
+	return json.Marshal(struct {
+		ID *int `json:"id"`
+		plain
+	}{nil, plain(r)})
 }
 
 // WireError is a failure a runner reports.
@@ -52,27 +67,109 @@ type Runner interface {
 	Close() error
 }
 
+// Limits bound what one request may ask of a runner; a request over a
+// bound gets a "protocol" error and the runner goes on with the next
+// line. PROTOCOL.md gives the defaults.
+type Limits struct {
+	Line   int // bytes of one request line
+	Files  int // bytes of a request's files, all together
+	Repeat int // calls of one run request
+}
+
+// DefaultLimits are the bounds of Serve.
+var DefaultLimits = Limits{Line: 64 << 20, Files: 32 << 20, Repeat: 10000}
+
 // Serve reads requests from r, one JSON object per line, and writes the
 // runner's responses to w, one per line, in order, until r ends. It is
-// `redis-lua conformance serve`.
+// `redis-lua conformance serve`, within DefaultLimits.
 func Serve(ctx context.Context, r io.Reader, w io.Writer, runner Runner) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 256<<20)
+	return DefaultLimits.Serve(ctx, r, w, runner)
+}
+
+// Serve is Serve within the limits l.
+func (l Limits) Serve(ctx context.Context, r io.Reader, w io.Writer, runner Runner) error {
+	br := bufio.NewReaderSize(r, 64<<10)
 	enc := json.NewEncoder(w)
-	for sc.Scan() {
-		var req Request
-		resp := Response{}
-		if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
-			resp.Error = &WireError{Kind: "protocol", Message: "bad request: " + err.Error()}
-		} else {
-			resp = runner.Do(ctx, req)
-			resp.ID = req.ID
+	for {
+		line, tooLong, err := readLine(br, l.Line)
+		if err != nil && len(line) == 0 && !tooLong {
+			if err == io.EOF {
+				return nil
+			}
+			return err
 		}
-		if err := enc.Encode(resp); err != nil {
+		if err := enc.Encode(l.answer(ctx, runner, line, tooLong)); err != nil {
+			return err
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
 			return err
 		}
 	}
-	return sc.Err()
+}
+
+// answer is the response to one request line.
+func (l Limits) answer(ctx context.Context, runner Runner, line []byte, tooLong bool) Response {
+	protocol := func(format string, args ...any) *WireError {
+		return &WireError{Kind: "protocol", Message: fmt.Sprintf(format, args...)}
+	}
+	if tooLong {
+		return Response{noID: true, Error: protocol("request line over the limit of %d bytes: skipped", l.Line)}
+	}
+	var req Request
+	if err := json.Unmarshal(line, &req); err != nil {
+		resp := Response{Error: protocol("bad request: %v", err)}
+		var idOnly struct {
+			ID *int `json:"id"`
+		}
+		if json.Unmarshal(line, &idOnly) != nil || idOnly.ID == nil {
+			resp.noID = true
+		} else {
+			resp.ID = *idOnly.ID
+		}
+		return resp
+	}
+	total := 0
+	for name, text := range req.Files {
+		total += len(name) + len(text)
+	}
+	switch {
+	case total > l.Files:
+		return Response{ID: req.ID, Error: protocol("files of %d bytes, over the limit of %d", total, l.Files)}
+	case req.Repeat < 0 || req.Repeat > l.Repeat:
+		return Response{ID: req.ID, Error: protocol("repeat %d: want 0 to %d", req.Repeat, l.Repeat)}
+	}
+	resp := runner.Do(ctx, req)
+	resp.ID = req.ID
+	return resp
+}
+
+// readLine reads one line (without its newline) of at most max bytes.
+// A longer line is read to its end and dropped: tooLong. err is io.EOF
+// after the last line.
+func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > max+1 {
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if n := len(line); n > 0 && line[n-1] == '\n' {
+			line = line[:n-1]
+		}
+		if err == nil && len(line) == 0 && !tooLong {
+			continue // a blank line is no request
+		}
+		return line, tooLong, err
+	}
 }
 
 // External is a runner in another process, spoken to over its stdin and
