@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/directive"
 	"github.com/redislua/redislua/resolve"
 	ucli "github.com/urfave/cli/v2"
@@ -54,6 +55,7 @@ type env struct {
 // Main runs the command with args (without the program name) and returns
 // its exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	redis.SetLogger(quietLogger{})
 	e := &env{stdout: stdout, stderr: stderr, getenv: getenv}
 	if f, ok := stderr.(*os.File); ok && getenv("NO_COLOR") == "" {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {

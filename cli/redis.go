@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -78,44 +79,40 @@ func newCluster(scheme, rest string) (redis.UniversalClient, error) {
 	}), nil
 }
 
-// redact hides the password of a URL.
+// redact hides whatever of a URL could be a secret: the user
+// information (everything up to the last "@", whatever characters the
+// password holds: , / " @ %) and the query (?password=...).
 func redact(raw string) string {
-	u, err := url.Parse(strings.Replace(raw, ",", "%2C", -1))
-	if err != nil || u.User == nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			return "[redacted]@" + raw[i+1:]
-		}
-		return raw
-	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return strings.Replace(u.String(), "%2C", ",", -1)
-}
-
-// redactErr removes the URL's password from an error message.
-func redactErr(err error, raw string) string {
-	msg := err.Error()
-	if p := passwordOf(raw); p != "" {
-		msg = strings.ReplaceAll(msg, p, "xxxxx")
-		if unescaped, uerr := url.PathUnescape(p); uerr == nil && unescaped != "" {
-			msg = strings.ReplaceAll(msg, unescaped, "xxxxx")
-		}
-	}
-	return msg
-}
-
-// passwordOf finds the password of a URL as written, also in a URL that
-// does not parse: the text between the user's ":" and the last "@".
-func passwordOf(raw string) string {
-	_, rest, ok := strings.Cut(raw, "://")
+	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		rest = raw
 	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return ""
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "xxxxx@" + rest[at+1:]
 	}
-	_, pass, _ := strings.Cut(rest[:at], ":")
-	return pass
+	if q := strings.IndexByte(rest, '?'); q >= 0 {
+		rest = rest[:q] + "?xxxxx"
+	}
+	if ok {
+		return scheme + "://" + rest
+	}
+	return rest
 }
+
+// redactErr is the message of an error parsing raw. Parse errors quote
+// pieces of the URL (Go's url errors quote and escape it, cut at a comma
+// or a slash), so for a URL that could hold a secret the message says
+// what is wrong without them.
+func redactErr(err error, raw string) string {
+	if !strings.ContainsAny(raw, "@?") {
+		return err.Error()
+	}
+	return "not a Redis URL: want redis://[user:password@]host:port[/db], rediss://... for TLS, or redis+cluster://[user:password@]host:port,host:port (a password holding @ / , ? # % must be percent-encoded)"
+}
+
+// quietLogger drops go-redis's own log lines (pool and dial messages):
+// the command reports errors itself, and those lines print addresses as
+// given, which may hold credentials.
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
