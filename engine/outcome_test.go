@@ -53,6 +53,15 @@ var retries = []struct {
 
 var modes = []string{"run", "pipeline", "multi"}
 
+// eachMode runs f as a subtest for every MaxRetries setting and mode.
+func eachMode(t *testing.T, prefix string, f func(t *testing.T, maxRetries int, mode string)) {
+	for _, r := range retries {
+		for _, mode := range modes {
+			t.Run(prefix+r.name+"/"+mode, func(t *testing.T) { f(t, r.n, mode) })
+		}
+	}
+}
+
 // call runs one call of s in mode and returns its error.
 func call(ctx context.Context, e *engine.Engine, c redis.UniversalClient, mode string, s *resolve.Script, values map[string]any) error {
 	switch mode {
@@ -108,25 +117,21 @@ func TestReplicaReadOnly(t *testing.T) {
 	replica := redistest.Replica(t, master)
 	s := loadOutcome(t, "publish_then_write")
 	stats := replica.Client(t)
-	for _, r := range retries {
-		for _, mode := range modes {
-			t.Run(r.name+"/"+mode, func(t *testing.T) {
-				c := redis.NewClient(&redis.Options{Addr: replica.Addr, MaxRetries: r.n})
-				defer c.Close()
-				e := engine.New(c)
-				before := commandCalls(t, stats, "publish")
-				err := call(context.Background(), e, c, mode, s, map[string]any{"k": "k"})
-				ranWithError(t, err, "READONLY")
-				var se *engine.ScriptError
-				if !errors.As(err, &se) || se.Pos().Line != 3 {
-					t.Errorf("error = %v, want a script error at publish_then_write.lua:3", err)
-				}
-				if n := commandCalls(t, stats, "publish") - before; n != 1 {
-					t.Errorf("the script published %d times, want 1", n)
-				}
-			})
+	eachMode(t, "", func(t *testing.T, maxRetries int, mode string) {
+		c := redis.NewClient(&redis.Options{Addr: replica.Addr, MaxRetries: maxRetries})
+		defer c.Close()
+		e := engine.New(c)
+		before := commandCalls(t, stats, "publish")
+		err := call(context.Background(), e, c, mode, s, map[string]any{"k": "k"})
+		ranWithError(t, err, "READONLY")
+		var se *engine.ScriptError
+		if !errors.As(err, &se) || se.Pos().Line != 3 {
+			t.Errorf("error = %v, want a script error at publish_then_write.lua:3", err)
 		}
-	}
+		if n := commandCalls(t, stats, "publish") - before; n != 1 {
+			t.Errorf("the script published %d times, want 1", n)
+		}
+	})
 }
 
 // TestOverMaxmemory: on a server over maxmemory the script publishes,
@@ -149,26 +154,22 @@ func TestOverMaxmemory(t *testing.T) {
 		t.Fatalf("the server is not over maxmemory: SET = %v", err)
 	}
 	s := loadOutcome(t, "publish_then_write")
-	for _, r := range retries {
-		for _, mode := range modes {
-			t.Run(r.name+"/"+mode, func(t *testing.T) {
-				c := redis.NewClient(&redis.Options{Addr: srv.Addr, MaxRetries: r.n})
-				defer c.Close()
-				e := engine.New(c)
-				before := commandCalls(t, admin, "publish")
-				err := call(ctx, e, c, mode, s, map[string]any{"k": "k"})
-				if mode == "multi" && errors.Is(err, engine.ErrNotExecuted) && commandCalls(t, admin, "publish") == before {
-					// Redis refuses EXEC itself over maxmemory when the
-					// transaction writes (its SCRIPT LOAD): nothing ran.
-					return
-				}
-				ranWithError(t, err, "OOM")
-				if n := commandCalls(t, admin, "publish") - before; n != 1 {
-					t.Errorf("the script published %d times, want 1", n)
-				}
-			})
+	eachMode(t, "", func(t *testing.T, maxRetries int, mode string) {
+		c := redis.NewClient(&redis.Options{Addr: srv.Addr, MaxRetries: maxRetries})
+		defer c.Close()
+		e := engine.New(c)
+		before := commandCalls(t, admin, "publish")
+		err := call(ctx, e, c, mode, s, map[string]any{"k": "k"})
+		if mode == "multi" && errors.Is(err, engine.ErrNotExecuted) && commandCalls(t, admin, "publish") == before {
+			// Redis refuses EXEC itself over maxmemory when the
+			// transaction writes (its SCRIPT LOAD): nothing ran.
+			return
 		}
-	}
+		ranWithError(t, err, "OOM")
+		if n := commandCalls(t, admin, "publish") - before; n != 1 {
+			t.Errorf("the script published %d times, want 1", n)
+		}
+	})
 }
 
 // TestScriptsOwnErrorReply: a script that counts its run, then answers

@@ -52,11 +52,7 @@ func (r *Repo) Check(keep bool) error {
 	} else {
 		defer os.RemoveAll(tmp)
 	}
-	proxy := filepath.Join(tmp, "proxy")
-	if err := r.BuildProxy(proxy); err != nil {
-		return err
-	}
-	env, err := Env(proxy, filepath.Join(tmp, "modcache"))
+	proxy, env, err := r.isolate(tmp)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,18 @@ func buildOne(out, dir string, m Module, at time.Time) error {
 	return os.WriteFile(filepath.Join(vdir, "list"), []byte(m.Version+"\n"), 0o644)
 }
 
+// isolate builds the file proxy of the tree under tmp and returns it and
+// the Env of go commands that see the modules only through it, with a
+// module cache of their own under tmp.
+func (r *Repo) isolate(tmp string) (proxy string, env []string, err error) {
+	proxy = filepath.Join(tmp, "proxy")
+	if err := r.BuildProxy(proxy); err != nil {
+		return "", nil, err
+	}
+	env, err = Env(proxy, filepath.Join(tmp, "modcache"))
+	return proxy, env, err
+}
+
 // Env is the environment of a go command that sees the modules only
 // through a proxy: no workspace, a module cache of its own, the file proxy
 // first, then (for third-party modules and toolchains) the download cache

@@ -20,11 +20,7 @@ func (r *Repo) Tidy(check bool) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	proxy := filepath.Join(tmp, "proxy")
-	if err := r.BuildProxy(proxy); err != nil {
-		return err
-	}
-	env, err := Env(proxy, filepath.Join(tmp, "modcache"))
+	_, env, err := r.isolate(tmp)
 	if err != nil {
 		return err
 	}
