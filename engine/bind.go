@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"reflect"
 	"slices"
 	"strings"
@@ -205,17 +206,10 @@ func structFields(t reflect.Type) []structField {
 		if tag == "-" {
 			continue
 		}
-		fields = append(fields, structField{name: cmpOr(tag, sf.Name), tagged: tag != "", index: sf.Index})
+		fields = append(fields, structField{name: cmp.Or(tag, sf.Name), tagged: tag != "", index: sf.Index})
 	}
 	structCache.Store(t, fields)
 	return fields
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // isStruct reports a struct or a pointer to one (an embedded one is

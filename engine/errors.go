@@ -47,9 +47,10 @@ func (e *CallError) Is(target error) bool { return target == e.Outcome }
 func (e *CallError) Unwrap() error { return e.Err }
 
 // errResendRefused is what a call's marker returns to go-redis when it is
-// asked to write a request a second time after a reply was lost: the
-// write fails, nothing is sent, and go-redis stops retrying.
-var errResendRefused = errors.New("redislua: resending a script call whose reply was lost could run it twice; not resent")
+// asked to write a request again after an attempt whose outcome does not
+// prove that the script did not run (a lost reply, the script's own
+// error): the write fails, nothing is sent, and go-redis stops.
+var errResendRefused = errors.New("redislua: resending a script call that may have run could run it twice; not resent")
 
 // Errors of calls that could not be made.
 var (

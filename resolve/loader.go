@@ -308,7 +308,7 @@ func (l *Loader) readRegular(p string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s", errNotRegular, fileKind(fi.Mode()))
 	}
 	if fi.Size() > l.maxSize {
-		return nil, &LimitError{Limit: "size", Max: l.maxSize, Value: fi.Size()}
+		return nil, l.fileTooBig(fi.Size())
 	}
 	f, err := l.fsys.Open(p)
 	if errors.Is(err, fs.ErrInvalid) {
@@ -316,7 +316,7 @@ func (l *Loader) readRegular(p string) ([]byte, error) {
 		if rf, ok := l.fsys.(fs.ReadFileFS); ok {
 			b, err := rf.ReadFile(p)
 			if err == nil && int64(len(b)) > l.maxSize {
-				return nil, &LimitError{Limit: "size", Max: l.maxSize, Value: int64(len(b))}
+				return nil, l.fileTooBig(int64(len(b)))
 			}
 			return b, err
 		}
@@ -343,9 +343,15 @@ func (l *Loader) readRegular(p string) ([]byte, error) {
 		}
 	}
 	if int64(len(b)) > l.maxSize {
-		return nil, &LimitError{Limit: "size", Max: l.maxSize, Value: int64(len(b))}
+		return nil, l.fileTooBig(int64(len(b)))
 	}
 	return b, nil
+}
+
+// fileTooBig is the refusal of a file of n bytes, over the size limit
+// (readPath gives it the file's position).
+func (l *Loader) fileTooBig(n int64) *LimitError {
+	return &LimitError{Limit: "size", Max: l.maxSize, Value: n}
 }
 
 // fileKind names what a non-regular file is.

@@ -231,12 +231,8 @@ func (r *Repo) consumer(tmp, modDir string, m Module, goline string, env []strin
 		if err != nil {
 			return err
 		}
-		okMods[goRedis] = true
-		for _, line := range strings.Split(graph, "\n") {
-			from, to, _ := strings.Cut(line, " ")
-			if strings.HasPrefix(from, goRedis+"@") {
-				okMods[strings.Split(to, "@")[0]] = true
-			}
+		for _, p := range closure(graph, goRedis) {
+			okMods[p] = true
 		}
 	}
 	var extra []string
@@ -281,4 +277,29 @@ func newestGoRedis(src, dst string, env []string) error {
 		return err
 	}
 	return run(dst, env, "go", "test", "-count=1", "./...")
+}
+
+// closure returns root and every module it requires, transitively, by
+// path, from the output of go mod graph ("a@v b@w" lines).
+func closure(graph, root string) []string {
+	next := map[string][]string{}
+	for _, line := range strings.Split(graph, "\n") {
+		from, to, ok := strings.Cut(line, " ")
+		if ok {
+			f, _, _ := strings.Cut(from, "@")
+			t, _, _ := strings.Cut(to, "@")
+			next[f] = append(next[f], t)
+		}
+	}
+	seen := map[string]bool{root: true}
+	out := []string{root}
+	for i := 0; i < len(out); i++ {
+		for _, m := range next[out[i]] {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }

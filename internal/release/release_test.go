@@ -257,3 +257,10 @@ func TestVerifyDocs(t *testing.T) {
 		}
 	}
 }
+
+func TestClosure(t *testing.T) {
+	graph := "app a@v1\na@v1 b@v2\nb@v2 c@v1\nb@v1 d@v1\nx@v1 y@v1\nc@v1 a@v1\n"
+	if got := strings.Join(closure(graph, "a"), " "); got != "a b c d" {
+		t.Errorf("closure = %q, want a b c d (every version of a module counts)", got)
+	}
+}

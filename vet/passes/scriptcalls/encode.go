@@ -71,15 +71,7 @@ func isBytes(t types.Type) bool {
 // implements reports whether t (or *t) has a method of that name:
 // MarshalJSON for json.Marshaler, String for fmt.Stringer.
 func implements(t types.Type, method string) bool {
-	for _, tt := range []types.Type{t, types.NewPointer(t)} {
-		ms := types.NewMethodSet(tt)
-		for i := 0; i < ms.Len(); i++ {
-			if ms.At(i).Obj().Name() == method {
-				return true
-			}
-		}
-	}
-	return false
+	return hasMethod(t, method) || hasMethod(types.NewPointer(t), method)
 }
 
 // goRedisWritable reports whether go-redis's writer can send a value of
