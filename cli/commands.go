@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -133,7 +134,9 @@ func (e *env) render(c *ucli.Context) error {
 		return err
 	}
 	defer done()
-	fmt.Fprintln(e.stdout, s.Source())
+	// Not Fprintln: it would copy a 64 MiB script into its buffer.
+	io.WriteString(e.stdout, s.Source())
+	io.WriteString(e.stdout, "\n")
 	return nil
 }
 

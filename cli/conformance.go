@@ -104,8 +104,9 @@ func (e *env) conformance(c *ucli.Context) error {
 			return usagef("--redis %s: %v", redact(raw), redactErr(err, raw))
 		}
 		b.URL, b.Client = raw, client
-		if b.Name == "cluster" && !strings.HasPrefix(raw, "redis+cluster://") {
-			b.URL = "redis+cluster://" + strings.TrimPrefix(strings.TrimPrefix(raw, "redis://"), "rediss://")
+		if b.Name == "cluster" && !strings.Contains(raw, "+cluster://") {
+			// The runner's form of the same server, credentials included.
+			b.URL = strings.Replace(raw, "://", "+cluster://", 1)
 		}
 	default:
 		return usagef("--backend %q: want embedded, redis or cluster", b.Name)

@@ -3,11 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+	"github.com/redislua/redislua/conformance"
 	ucli "github.com/urfave/cli/v2"
 )
 
@@ -34,13 +34,15 @@ func (e *env) connect(c *ucli.Context) (redis.UniversalClient, func(), error) {
 	return client, func() { client.Close() }, nil
 }
 
-// newClient parses redis://, rediss:// and redis+cluster:// URLs.
+// newClient parses redis://, rediss:// and redis+cluster:// URLs (the
+// last as conformance.ParseClusterURL reads them).
 func newClient(raw string, cluster bool) (redis.UniversalClient, error) {
-	if rest, ok := strings.CutPrefix(raw, "redis+cluster://"); ok {
-		return newCluster("redis", rest)
-	}
-	if rest, ok := strings.CutPrefix(raw, "rediss+cluster://"); ok {
-		return newCluster("rediss", rest)
+	if strings.HasPrefix(raw, "redis+cluster://") || strings.HasPrefix(raw, "rediss+cluster://") {
+		opt, err := conformance.ParseClusterURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		return redis.NewClusterClient(opt), nil
 	}
 	opt, err := redis.ParseURL(raw)
 	if err != nil {
@@ -52,31 +54,6 @@ func newClient(raw string, cluster bool) (redis.UniversalClient, error) {
 		}), nil
 	}
 	return redis.NewClient(opt), nil
-}
-
-// newCluster reads "[user:password@]host:port,host:port[/...]".
-func newCluster(scheme, rest string) (redis.UniversalClient, error) {
-	u, err := url.Parse(scheme + "://" + strings.Split(rest, ",")[0])
-	if err != nil {
-		return nil, err
-	}
-	hosts := rest
-	if at := strings.LastIndex(hosts, "@"); at >= 0 {
-		hosts = hosts[at+1:]
-	}
-	if slash := strings.Index(hosts, "/"); slash >= 0 {
-		hosts = hosts[:slash]
-	}
-	first, err := redis.ParseURL(u.String())
-	if err != nil {
-		return nil, err
-	}
-	return redis.NewClusterClient(&redis.ClusterOptions{
-		Addrs:     strings.Split(hosts, ","),
-		Username:  first.Username,
-		Password:  first.Password,
-		TLSConfig: first.TLSConfig,
-	}), nil
 }
 
 // redact hides whatever of a URL could be a secret: the user

@@ -106,10 +106,18 @@ func (b *Builtin) engine(url string) (*engine.Engine, error) {
 		return e, nil
 	}
 	var client redis.UniversalClient
-	if rest, ok := strings.CutPrefix(url, "redis+cluster://"); ok {
-		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(rest, ",")})
+	if strings.HasPrefix(url, "redis+cluster://") || strings.HasPrefix(url, "rediss+cluster://") {
+		opt, err := ParseClusterURL(url)
+		if err != nil {
+			return nil, err
+		}
+		client = redis.NewClusterClient(opt)
 	} else {
 		opt, err := redis.ParseURL(url)
+		if err != nil && strings.ContainsAny(url, "@?") {
+			// Go's error quotes pieces of the URL: a password, maybe.
+			return nil, errors.New("not a Redis URL (not quoted: it holds credentials)")
+		}
 		if err != nil {
 			return nil, err
 		}

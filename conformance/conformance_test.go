@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"bytes"
 	"context"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,10 +47,14 @@ func backends(t *testing.T) []*conformance.Backend {
 	emb := redistest.Embedded(t)
 	real := redistest.Real(t)
 	cl := redistest.NewCluster(t)
+	// A protected cluster: the runner authenticates with the URL's
+	// credentials, a password holding what URLs treat specially.
+	const password = `p,w/"@%!`
+	cl.RequirePass(t, password)
 	return []*conformance.Backend{
 		{Name: "embedded", URL: emb.URL(), Client: emb.Client(t)},
 		{Name: "redis", URL: real.URL(), Client: real.Client(t)},
-		{Name: "cluster", URL: "redis+cluster://" + strings.Join(cl.Addrs, ","), Client: cl.Client(t)},
+		{Name: "cluster", URL: "redis+cluster://:" + url.PathEscape(password) + "@" + strings.Join(cl.Addrs, ","), Client: cl.Client(t)},
 	}
 }
 

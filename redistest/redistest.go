@@ -259,13 +259,14 @@ func waitFor(t testing.TB, what string, timeout time.Duration, exited <-chan str
 
 // Cluster is a throw-away Redis Cluster of three real masters.
 type Cluster struct {
-	Addrs []string
+	Addrs    []string
+	Password string // set by RequirePass
 }
 
 // Client returns a new cluster client, closed when the test ends.
 func (c *Cluster) Client(t testing.TB) *redis.ClusterClient {
 	t.Helper()
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs})
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs, Password: c.Password})
 	t.Cleanup(func() { cc.Close() })
 	return cc
 }
@@ -318,6 +319,24 @@ func NewCluster(t testing.TB) *Cluster {
 		return nil
 	})
 	return &Cluster{Addrs: addrs}
+}
+
+// RequirePass protects every node of the cluster with password (and
+// lets them authenticate to each other); Client authenticates with it.
+func (c *Cluster) RequirePass(t testing.TB, password string) {
+	t.Helper()
+	for _, addr := range c.Addrs {
+		n := redis.NewClient(&redis.Options{Addr: addr, Password: c.Password})
+		err := n.ConfigSet(context.Background(), "masterauth", password).Err()
+		if err == nil {
+			err = n.ConfigSet(context.Background(), "requirepass", password).Err()
+		}
+		n.Close()
+		if err != nil {
+			t.Fatalf("CONFIG SET requirepass on %s: %v", addr, err)
+		}
+	}
+	c.Password = password
 }
 
 // ScriptError is what the assertions need of an engine.ScriptError (this

@@ -53,6 +53,19 @@ type rec struct {
 	// rendered in full once.
 	renderDone bool
 	seen       bool // listed in Script.Includes
+	// repeat is the steady rendering of a non-once file (see include),
+	// once it has been rendered twice.
+	repeat span
+}
+
+// span is where one rendering of a file lies in the rendered script:
+// its bytes (without the line break before them) and its lines, and,
+// when mapping, its node. lines is 0 until the rendering is recorded.
+type span struct {
+	start, end int   // r.buf[start:end]
+	first      int   // its first rendered line, from 1
+	lines      int   // how many
+	node       int32 // in sourceMap.nodes
 }
 
 type visit uint8
@@ -426,7 +439,7 @@ func (r *renderer) file(fi, n int) {
 			return
 		}
 		if o.kind == directive.Include {
-			r.include(incs[0].file, n, line)
+			r.include(f, incs[0].file, n, line)
 			incs = incs[1:]
 			continue
 		}
@@ -472,7 +485,18 @@ func (r *renderer) file(fi, n int) {
 }
 
 // include renders file g where node n includes it at line.
-func (r *renderer) include(g *file, n, line int) {
+//
+// A file included many times renders the same way from its second time
+// on: its first rendering rendered every %pragma once file it reaches,
+// and nothing else changes. So the second rendering is recorded (its
+// bytes and lines) and every later one repeats it: a copy of its bytes,
+// and in the source map one node and one region that point at it.
+// Rendering and mapping then cost the rendered bytes and the number of
+// distinct includes, not the number of include instances (a tree of 27
+// files that each include the previous one twice has 2^26). A repeat
+// holds no parameter: the second rendering of a file that declares one
+// reported it as a duplicate, once.
+func (r *renderer) include(f, g *file, n, line int) {
 	gi := r.b.rec(g)
 	rg := &r.b.recs[gi]
 	switch {
@@ -480,19 +504,52 @@ func (r *renderer) include(g *file, n, line int) {
 		return
 	case !g.once && rg.renderDone && r.b.steadySize(gi) == 0:
 		return // renders to nothing, however often it is included
-	}
-	rg.renderDone = true
-	m := r.m
-	if m == nil {
-		r.file(gi, 0)
+	case rg.repeat.lines > 0:
+		r.repeat(f, g, rg.repeat, n, line)
 		return
 	}
-	if !rg.seen {
-		rg.seen = true
-		m.includes = append(m.includes, g.name)
+	second := rg.renderDone
+	rg.renderDone = true
+	m := r.m
+	nd := 0
+	if m != nil {
+		if !rg.seen {
+			rg.seen = true
+			m.includes = append(m.includes, g.name)
+		}
+		m.nodes = append(m.nodes, node{parent: int32(n), file: g, at: int32(line)})
+		nd = len(m.nodes) - 1
 	}
-	m.nodes = append(m.nodes, node{parent: int32(n), file: g, at: int32(line)})
-	r.file(gi, len(m.nodes)-1)
+	startLines, start := r.lines, len(r.buf)
+	r.file(gi, nd)
+	if !second || g.once || r.tooBig || r.lines == startLines {
+		return
+	}
+	if m == nil && startLines > 0 {
+		start++ // the line break before the rendering
+	}
+	r.b.recs[gi].repeat = span{start: start, end: len(r.buf), first: startLines + 1, lines: r.lines - startLines, node: int32(nd)}
+}
+
+// repeat renders file g again where node n (of file f) includes it at
+// line: the copy of its steady rendering sp.
+func (r *renderer) repeat(f, g *file, sp span, n, line int) {
+	if m := r.m; m != nil {
+		m.nodes = append(m.nodes, node{parent: int32(n), file: g, at: int32(line), repeats: sp.node + 1, from: int32(sp.first)})
+		m.regions = append(m.regions, region{start: int32(r.lines + 1), node: int32(len(m.nodes) - 1)})
+		r.lines += sp.lines
+		return
+	}
+	if size := int64(len(r.buf) + 1 + sp.end - sp.start); size > r.b.l.maxSize {
+		r.tooBig = true
+		r.errs = append(r.errs, &LimitError{Position: Position{File: f.path, Line: line}, Limit: "size", Max: r.b.l.maxSize, Value: size})
+		return
+	}
+	if r.lines > 0 {
+		r.buf = append(r.buf, '\n')
+	}
+	r.buf = append(r.buf, r.buf[sp.start:sp.end]...)
+	r.lines += sp.lines
 }
 
 func (r *renderer) param(f *file, o *op, p Param) {

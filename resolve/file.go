@@ -39,6 +39,11 @@ type file struct {
 	// resolveOnce guards reading the files its includes name, once per
 	// loader (see Loader.includes): it sets incs[k].file or .err.
 	resolveOnce sync.Once
+
+	// starts are the offsets in src() of its lines, made the first time
+	// a line of a long file is asked for (see line).
+	startsOnce sync.Once
+	starts     []int32
 }
 
 // op is one item of a file in the form the builder needs.
@@ -220,18 +225,41 @@ func typeAt(s string, off int) string {
 }
 
 // line returns the text of line n (from 1) of the file, without a CR
-// before the line break.
+// before the line break. A source map asks for lines in any order, many
+// times (a linter, for each finding): in a long file, it finds them
+// through an index of line starts, made on first use, so that asking is
+// not a scan of the file each time.
 func (f *file) line(n int) string {
 	s := f.src()
-	for i := 1; i < n; i++ {
-		j := strings.IndexByte(s, '\n')
-		if j < 0 {
+	const scanUpTo = 64 // lines a scan finds faster than making an index
+	if n > scanUpTo {
+		f.startsOnce.Do(f.indexLines)
+		if n > len(f.starts) {
 			return ""
 		}
-		s = s[j+1:]
+		s = s[f.starts[n-1]:]
+	} else {
+		for i := 1; i < n; i++ {
+			j := strings.IndexByte(s, '\n')
+			if j < 0 {
+				return ""
+			}
+			s = s[j+1:]
+		}
 	}
 	if j := strings.IndexByte(s, '\n'); j >= 0 {
 		s = s[:j]
 	}
 	return strings.TrimSuffix(s, "\r")
+}
+
+// indexLines makes f.starts.
+func (f *file) indexLines() {
+	s := f.src()
+	f.starts = append(make([]int32, 0, f.lines+1), 0)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			f.starts = append(f.starts, int32(i+1))
+		}
+	}
 }

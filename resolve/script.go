@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -73,11 +74,16 @@ type sourceMap struct {
 }
 
 // node is one rendering of one file: the top script (nodes[0]), or a
-// file at one %include of its parent.
+// file at one %include of its parent. A repeat node is a rendering that
+// repeats an earlier one of the same file (see renderer.include): it has
+// one region, and its lines are those of the earlier rendering, from its
+// rendered line from on.
 type node struct {
-	file   *file
-	parent int32 // index in sourceMap.nodes, -1 for the top script
-	at     int32 // the line of the %include in the parent's file
+	file    *file
+	parent  int32 // index in sourceMap.nodes, -1 for the top script
+	at      int32 // the line of the %include in the parent's file
+	repeats int32 // 1 + the index of the node it repeats; 0: none
+	from    int32 // the first rendered line of that node
 }
 
 // region is a run of rendered lines that are consecutive lines of one
@@ -154,19 +160,56 @@ func (s *Script) Frames(n int) (frames []Frame, ok bool) {
 	if n < 1 || n > s.lines {
 		return nil, false
 	}
+	frames = s.sourceMap().frames(n, -1, nil)
+	slices.Reverse(frames)
+	return frames, true
+}
+
+// Origin returns the innermost frame of rendered line n (from 1): the
+// file and line it is written at, and its text. It is the last of
+// Frames(n), found without the others and without allocating.
+func (s *Script) Origin(n int) (Frame, bool) {
+	if n < 1 || n > s.lines {
+		return Frame{}, false
+	}
 	m := s.sourceMap()
+	for {
+		r := m.region(n)
+		nd := &m.nodes[r.node]
+		if nd.repeats == 0 {
+			line := int(r.line) + n - int(r.start)
+			return Frame{Script: nd.file.name, Line: line, Text: nd.file.line(line)}, true
+		}
+		n = int(nd.from) + n - int(r.start)
+	}
+}
+
+// region returns the region that holds rendered line n.
+func (m *sourceMap) region(n int) region {
 	i := sort.Search(len(m.regions), func(i int) bool { return int(m.regions[i].start) > n }) - 1
-	r := m.regions[i]
-	line := int(r.line) + n - int(r.start)
-	for i := r.node; i >= 0; i = m.nodes[i].parent {
+	return m.regions[i]
+}
+
+// frames appends the frames of rendered line n, innermost first, up to
+// the frame of node stop (-1: the top script). A line of a repeat node
+// has the frames of the line it repeats, below the node it repeats; so
+// the recursion is as deep as the include nesting.
+func (m *sourceMap) frames(n int, stop int32, out []Frame) []Frame {
+	r := m.region(n)
+	i, line := r.node, int(r.line)+n-int(r.start)
+	if nd := &m.nodes[i]; nd.repeats > 0 {
+		out = m.frames(int(nd.from)+n-int(r.start), nd.repeats-1, out)
+		i, line = nd.parent, int(nd.at)
+	}
+	for ; i >= 0; i = m.nodes[i].parent {
 		nd := &m.nodes[i]
-		frames = append(frames, Frame{Script: nd.file.name, Line: line, Text: nd.file.line(line)})
+		out = append(out, Frame{Script: nd.file.name, Line: line, Text: nd.file.line(line)})
+		if i == stop {
+			break
+		}
 		line = int(nd.at)
 	}
-	for i, j := 0, len(frames)-1; i < j; i, j = i+1, j-1 {
-		frames[i], frames[j] = frames[j], frames[i]
-	}
-	return frames, true
+	return out
 }
 
 // LineInfo is where a rendered line comes from.

@@ -102,6 +102,10 @@ type linter struct {
 	s        *resolve.Script
 	params   map[[2]any]resolve.Param // by (file, line) of the directive
 	findings []Finding
+	// reported holds the findings made so far: a file included many
+	// times renders the same lines many times, and each of its problems
+	// is reported once.
+	reported map[Finding]bool
 }
 
 type variable struct {
@@ -114,10 +118,34 @@ type variable struct {
 type scope struct {
 	parent *scope
 	vars   []*variable
+	// byName indexes vars once there are many (a script of 100,000
+	// %arg lines has as many locals in one scope): the newest of a name.
+	byName map[string]*variable
+}
+
+// add declares v in the scope.
+func (sc *scope) add(v *variable) {
+	sc.vars = append(sc.vars, v)
+	const scanUpTo = 32 // a scan of a few names beats a map
+	switch {
+	case sc.byName != nil:
+		sc.byName[v.name] = v
+	case len(sc.vars) > scanUpTo:
+		sc.byName = make(map[string]*variable, 2*len(sc.vars))
+		for _, w := range sc.vars {
+			sc.byName[w.name] = w
+		}
+	}
 }
 
 func (sc *scope) lookup(name string) *variable {
 	for ; sc != nil; sc = sc.parent {
+		if sc.byName != nil {
+			if v, ok := sc.byName[name]; ok {
+				return v
+			}
+			continue
+		}
 		for i := len(sc.vars) - 1; i >= 0; i-- {
 			if sc.vars[i].name == name {
 				return sc.vars[i]
@@ -147,8 +175,7 @@ func (l *linter) syntax(err error) {
 // line, gives the column.
 func (l *linter) report(code string, sev Severity, line int, word, msg string) {
 	f := Finding{Code: code, Severity: sev, Message: msg, Line: line, Pos: resolve.Position{File: l.s.Name() + resolve.Ext, Line: line}}
-	if frames, ok := l.s.Frames(line); ok {
-		last := frames[len(frames)-1]
+	if last, ok := l.s.Origin(line); ok {
 		f.Pos = resolve.Position{File: last.Script + resolve.Ext, Line: last.Line}
 		if word != "" {
 			src := codePart(last.Text)
@@ -165,6 +192,15 @@ func (l *linter) report(code string, sev Severity, line int, word, msg string) {
 			return
 		}
 	}
+	key := f
+	key.Line = 0
+	if l.reported[key] {
+		return
+	}
+	if l.reported == nil {
+		l.reported = map[Finding]bool{}
+	}
+	l.reported[key] = true
 	l.findings = append(l.findings, f)
 }
 
@@ -249,8 +285,8 @@ func (l *linter) done() []Finding { return l.findings }
 
 // inTop reports whether rendered line is a line of the top script itself.
 func (l *linter) inTop(line int) bool {
-	frames, ok := l.s.Frames(line)
-	return ok && len(frames) == 1
+	o, ok := l.s.Origin(line)
+	return ok && o.Script == l.s.Name()
 }
 
 // Entries returns the scripts of a set that no other script of the set
@@ -275,11 +311,10 @@ func Entries(scripts map[string]*resolve.Script) []*resolve.Script {
 
 // paramAt is the declared parameter a rendered line defines, if any.
 func (l *linter) paramAt(line int) *resolve.Param {
-	frames, ok := l.s.Frames(line)
+	last, ok := l.s.Origin(line)
 	if !ok {
 		return nil
 	}
-	last := frames[len(frames)-1]
 	p, ok := l.params[[2]any{last.Script + resolve.Ext, last.Line}]
 	if !ok {
 		return nil
@@ -320,7 +355,7 @@ func (l *linter) declare(sc *scope, name string, line int) *variable {
 			v.param = p
 		}
 	}
-	sc.vars = append(sc.vars, v)
+	sc.add(v)
 	return v
 }
 
@@ -412,11 +447,11 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 func (l *linter) function(fn *ast.FunctionExpr, sc *scope, method bool) {
 	l.block(fn.Stmts, sc, func(in *scope) {
 		if method {
-			in.vars = append(in.vars, &variable{name: "self", used: true})
+			in.add(&variable{name: "self", used: true})
 		}
 		if fn.ParList != nil {
 			for _, n := range fn.ParList.Names {
-				in.vars = append(in.vars, &variable{name: n, used: true})
+				in.add(&variable{name: n, used: true})
 			}
 		}
 	})
