@@ -16,8 +16,11 @@ import (
 //
 //	Integer  an integer reply, or a string holding an integer → int64
 //	Number   an integer reply, or a string holding a number → float64
-//	String   a string reply → string
-//	Boolean  1 → true, nil → false (Lua's true and false)
+//	String   a string reply → string; an integer reply → its decimal text
+//	Boolean  an integer reply: 0 → false, any other → true (Lua's true
+//	         is 1, and EXISTS, SISMEMBER... answer 0 or 1); nil (Lua's
+//	         false or nil) → false. A string reply is refused: is "0"
+//	         false? (Python's bool(b"0") says true; Lua's "0" is true)
 //	List     a string holding a JSON array → []any ("{}", cjson's empty
 //	         table, is the empty list); an array reply is taken as is
 //	Dict     a string holding a JSON object → map[string]any ("[]" is
@@ -54,18 +57,20 @@ func Decode(t Type, reply any) (any, error) {
 			return nil, decodeError(t, reply, "a string that is not a number")
 		}
 	case String:
-		if r, ok := reply.(string); ok {
+		switch r := reply.(type) {
+		case string:
 			return r, nil
+		case int64:
+			return strconv.FormatInt(r, 10), nil
 		}
 	case Boolean:
 		switch r := reply.(type) {
 		case nil:
 			return false, nil
 		case int64:
-			if r == 1 {
-				return true, nil
-			}
-			return nil, decodeError(t, reply, "an integer other than 1 (a boolean script returns true or false)")
+			return r != 0, nil
+		case string:
+			return nil, decodeError(t, reply, "a string (return true or false, or a number: 0 is false)")
 		}
 	case List, Dict:
 		return decodeJSON(t, reply)

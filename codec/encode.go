@@ -245,3 +245,34 @@ func encodeBoolean(name string, v any) (any, error) {
 	}
 	return nil, wrongType(name, Boolean, v)
 }
+
+// EncodeKey encodes the value of a %key: a string, a []byte or a
+// fmt.Stringer as is (and what points to one), an integer of any kind as
+// its decimal text, as go-redis writes it (a key is text, not a Lua
+// number: no ±2^53 limit). Anything else (a float, a bool, a list...) is
+// an *EncodeError: such a key name is more likely a mistake than meant.
+func EncodeKey(name string, v any) (any, error) {
+	switch x := v.(type) {
+	case string, []byte:
+		return v, nil
+	case int:
+		return strconv.Itoa(x), nil
+	case int64:
+		return strconv.FormatInt(x, 10), nil
+	}
+	enc, err := encodeString(name, v)
+	if err == nil {
+		return enc, nil
+	}
+	rv, ok := deref(reflect.ValueOf(v))
+	if !ok {
+		return nil, err // a nil pointer
+	}
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return strconv.FormatUint(rv.Uint(), 10), nil
+	}
+	return nil, &EncodeError{Arg: name, Type: String, Reason: "a key is a string or an integer, got " + describeGo(v)}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -342,5 +343,41 @@ func TestEncodeUntyped(t *testing.T) {
 	got, err := Encode("a", Untyped, binaryMarshaler{text: "bin"})
 	if b, ok := got.([]byte); err != nil || !ok || string(b) != "bin" {
 		t.Errorf("Encode(untyped, BinaryMarshaler) = %#v, %v; want []byte(\"bin\")", got, err)
+	}
+}
+
+func TestEncodeKey(t *testing.T) {
+	type id int64
+	type name string
+	n := 42
+	for _, tt := range []struct {
+		v    any
+		want any
+	}{
+		{"user:1", "user:1"},
+		{[]byte("b"), []byte("b")},
+		{7, "7"},
+		{int64(9007199254740993), "9007199254740993"}, // a key is text: no 2^53 limit
+		{int8(-3), "-3"},
+		{uint64(18446744073709551615), "18446744073709551615"},
+		{id(12), "12"},
+		{name("n"), "n"},
+		{&n, "42"},
+	} {
+		got, err := EncodeKey("k", tt.v)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("EncodeKey(%#v) = %#v, %v; want %#v", tt.v, got, err, tt.want)
+		}
+	}
+	var nilInt *int
+	for _, v := range []any{1.5, true, nil, []string{"a"}, map[string]any{}, nilInt} {
+		_, err := EncodeKey("k", v)
+		var e *EncodeError
+		if !errors.As(err, &e) || e.Arg != "k" {
+			t.Errorf("EncodeKey(%#v) error = %v, want an *EncodeError", v, err)
+		}
+	}
+	if _, err := EncodeKey("k", 1.5); err == nil || err.Error() != "argument k: a key is a string or an integer, got float64" {
+		t.Errorf("EncodeKey(1.5) error = %v", err)
 	}
 }

@@ -36,11 +36,13 @@ func bind(s *resolve.Script, values any, dst []any) error {
 			fail().Missing = append(fail().Missing, p.Name)
 			return
 		}
-		t := p.Type
+		var enc any
+		var err error
 		if p.Kind == resolve.KeyParam {
-			t = codec.String
+			enc, err = codec.EncodeKey(p.Name, v)
+		} else {
+			enc, err = codec.Encode(p.Name, p.Type, v)
 		}
-		enc, err := codec.Encode(p.Name, t, v)
 		if err != nil {
 			fail().Invalid = append(fail().Invalid, err)
 			return

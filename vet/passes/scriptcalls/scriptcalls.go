@@ -486,11 +486,16 @@ func (st *state) checkType(s *signature, p param, pos token.Pos, t types.Type) {
 	if t == nil {
 		return
 	}
-	want, kind := p.Type, "arg"
 	if p.Key {
-		want, kind = codec.String, "key"
+		// A key is text: a string, []byte, a Stringer, or an integer
+		// (codec.EncodeKey writes its decimal text).
+		b, isBasic := t.Underlying().(*types.Basic)
+		if !canEncode(codec.String, t) && !(isBasic && b.Info()&types.IsInteger != 0) {
+			st.pass.Reportf(pos, "key %s of script %s is a string or an integer: a %s is neither", p.Name, s.Script, types.TypeString(t, types.RelativeTo(st.pass.Pkg)))
+		}
+		return
 	}
-	if !canEncode(want, t) {
-		st.pass.Reportf(pos, "%s %s of script %s is %s: a %s never encodes to it", kind, p.Name, s.Script, want, types.TypeString(t, types.RelativeTo(st.pass.Pkg)))
+	if !canEncode(p.Type, t) {
+		st.pass.Reportf(pos, "arg %s of script %s is %s: a %s never encodes to it", p.Name, s.Script, p.Type, types.TypeString(t, types.RelativeTo(st.pass.Pkg)))
 	}
 }

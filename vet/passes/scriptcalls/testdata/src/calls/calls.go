@@ -29,7 +29,9 @@ func calls(ctx context.Context, e *engine.Engine, p engine.Pipeliner, n int, tag
 	e.Run(ctx, createFoo, map[string]any{"foo_key": "k", "size": n, "members": tags, "flags": m, "on": true, "label": label("x")})
 	e.Run(ctx, createFoo, map[string]any{"foo_key": "k", "size": n, "members": tags, "flags": m, "on": true, "lable": "x"})                         // want `script create_foo has no parameter "lable"; did you mean "label"\?` `script create_foo needs "label"`
 	e.Run(ctx, createFoo, map[string]any{"foo_key": "k", "size": "five", "members": []byte("x"), "flags": map[int]string{}, "on": 1, "label": 2.5}) // want `arg size of script create_foo is integer: a string never encodes to it` `arg members of script create_foo is list: a \[\]byte never encodes to it` `arg flags of script create_foo is dict: a map\[int\]string never encodes to it` `arg on of script create_foo is boolean: a int never encodes to it` `arg label of script create_foo is string: a float64 never encodes to it`
-	e.Run(ctx, createFoo, map[string]any{"foo_key": 5, "size": v, "members": v, "flags": v, "on": v, "label": v})                                   // want `key foo_key of script create_foo is string: a int never encodes to it`
+	e.Run(ctx, createFoo, map[string]any{"foo_key": 5, "size": v, "members": v, "flags": v, "on": v, "label": v})                                   // an integer key is its decimal text
+	e.Run(ctx, createFoo, map[string]any{"foo_key": 1.5, "size": v, "members": v, "flags": v, "on": v, "label": v})                                 // want `key foo_key of script create_foo is a string or an integer: a float64 is neither`
+	e.Run(ctx, createFoo, map[string]any{"foo_key": true, "size": v, "members": v, "flags": v, "on": v, "label": v})                                // want `key foo_key of script create_foo is a string or an integer: a bool is neither`
 
 	// A local script; Queue checks like Run.
 	local, err := loader.Load("create_foo")
