@@ -6,7 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,7 +46,13 @@ func (b *Builtin) Do(ctx context.Context, req Request) Response {
 	for name, text := range req.Files {
 		fsys[name] = &fstest.MapFile{Data: []byte(text)}
 	}
-	s, err := resolve.New(fsys).Load(req.Name)
+	l := resolve.New(fsys)
+	for _, name := range slices.Sorted(maps.Keys(req.Memory)) {
+		if err := l.Add(strings.TrimSuffix(name, resolve.Ext), req.Memory[name]); err != nil {
+			return Response{Error: loadError(err)}
+		}
+	}
+	s, err := l.Load(req.Name)
 	if err != nil {
 		return Response{Error: loadError(err)}
 	}

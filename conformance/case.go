@@ -21,6 +21,7 @@ type Case struct {
 	Name    string            // the file name without .txtar
 	Comment string            // what it proves
 	Files   map[string]string // the script tree: "main.lua", "lib/x.lua"
+	Memory  map[string]string // in-memory scripts (Loader.Add), by the same kind of path
 	Load    string            // the script to load ("main")
 
 	Render    *string    // the exact rendering
@@ -95,6 +96,11 @@ func ParseCase(name string, data []byte) (*Case, error) {
 		switch {
 		case strings.HasPrefix(f.Name, "lua/"):
 			c.Files[strings.TrimPrefix(f.Name, "lua/")] = string(f.Data)
+		case strings.HasPrefix(f.Name, "memory/"):
+			if c.Memory == nil {
+				c.Memory = map[string]string{}
+			}
+			c.Memory[strings.TrimPrefix(f.Name, "memory/")] = string(f.Data)
 		case f.Name == "load":
 			c.Load = strings.TrimSpace(string(f.Data))
 		case f.Name == "render.lua":

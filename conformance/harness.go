@@ -80,7 +80,7 @@ func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome
 		o.Status, o.Message = "fail", fmt.Sprintf(format, args...)
 		return o
 	}
-	resp := runner.Do(ctx, Request{Op: "load", Files: c.Files, Name: c.Load})
+	resp := runner.Do(ctx, Request{Op: "load", Files: c.Files, Memory: c.Memory, Name: c.Load})
 	if c.Error != nil {
 		if resp.OK || resp.Error == nil {
 			return fail("load succeeded, want a %s error", c.Error.Kind)
@@ -121,7 +121,7 @@ func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome
 		}
 	}
 	for _, l := range c.Lines {
-		m := runner.Do(ctx, Request{Op: "map", Files: c.Files, Name: c.Load, Line: l.Line})
+		m := runner.Do(ctx, Request{Op: "map", Files: c.Files, Memory: c.Memory, Name: c.Load, Line: l.Line})
 		if !m.OK {
 			return fail("map line %d: %s", l.Line, describe(m.Error))
 		}
@@ -154,7 +154,7 @@ func runOne(ctx context.Context, c *Case, run RunSpec, runner Runner, b *Backend
 			return fmt.Sprintf("setup %v: %v", cmd, err)
 		}
 	}
-	resp := runner.Do(ctx, Request{Op: "run", Files: c.Files, Name: c.Load, Args: run.Args, Redis: b.URL, Mode: run.Mode, Repeat: run.Repeat})
+	resp := runner.Do(ctx, Request{Op: "run", Files: c.Files, Memory: c.Memory, Name: c.Load, Args: run.Args, Redis: b.URL, Mode: run.Mode, Repeat: run.Repeat})
 	if run.Error != nil {
 		if resp.OK || resp.Error == nil {
 			return fmt.Sprintf("result %s, want an error", resp.Result)

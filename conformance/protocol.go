@@ -15,6 +15,7 @@ type Request struct {
 	ID     int               `json:"id"`
 	Op     string            `json:"op"` // load, map, run
 	Files  map[string]string `json:"files"`
+	Memory map[string]string `json:"memory,omitempty"` // in-memory scripts, added to the loader
 	Name   string            `json:"name"`
 	Line   int               `json:"line,omitempty"`   // map
 	Args   json.RawMessage   `json:"args,omitempty"`   // run
@@ -132,8 +133,10 @@ func (l Limits) answer(ctx context.Context, runner Runner, line []byte, tooLong 
 		return resp
 	}
 	total := 0
-	for name, text := range req.Files {
-		total += len(name) + len(text)
+	for _, files := range []map[string]string{req.Files, req.Memory} {
+		for name, text := range files {
+			total += len(name) + len(text)
+		}
 	}
 	switch {
 	case total > l.Files:

@@ -158,6 +158,20 @@ func (e *EscapeError) Error() string {
 func (e *EscapeError) Pos() Position { return e.Position }
 func (e *EscapeError) Kind() string  { return "escape" }
 
+// ConflictError is a script Loader.Add cannot register: its name is a
+// file of the tree, or was added or looked up before.
+type ConflictError struct {
+	Position
+	Name   string
+	Reason string
+}
+
+func (e *ConflictError) Error() string {
+	return e.Position.String() + ": in-memory script " + e.Name + " not added: " + e.Reason
+}
+func (e *ConflictError) Pos() Position { return e.Position }
+func (e *ConflictError) Kind() string  { return "conflict" }
+
 // LimitError is a script beyond a limit of the loader: "depth" (include
 // nesting) or "size" (rendered bytes).
 type LimitError struct {

@@ -31,6 +31,9 @@ type Loader struct {
 	root     *os.Root // the directory OpenDir opened, closed by Close
 
 	slots sync.Map // name → *slot
+
+	addedMu sync.Mutex
+	added   map[string]*slot // the scripts Add registered, by name
 }
 
 // slot caches what the loader knows of one name: its parsed file and the
@@ -219,21 +222,27 @@ func (l *Loader) Names() ([]string, error) {
 	return paths, err
 }
 
-// paths lists every *.lua file under the root, sorted by script name.
+// paths lists every *.lua file under the root and every script Add
+// registered, sorted by script name.
 func (l *Loader) paths() ([]string, error) {
-	if l.fsys == nil {
-		return nil, nil
+	l.addedMu.Lock()
+	paths := make([]string, 0, len(l.added))
+	for name := range l.added {
+		paths = append(paths, fileName(name))
 	}
-	var paths []string
-	err := fs.WalkDir(l.fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && strings.HasSuffix(p, Ext) && len(p) > len(Ext) {
-			paths = append(paths, p)
-		}
-		return nil
-	})
+	l.addedMu.Unlock()
+	var err error
+	if l.fsys != nil {
+		err = fs.WalkDir(l.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(p, Ext) && len(p) > len(Ext) {
+				paths = append(paths, p)
+			}
+			return nil
+		})
+	}
 	slices.SortFunc(paths, func(a, b string) int {
 		return strings.Compare(a[:len(a)-len(Ext)], b[:len(b)-len(Ext)])
 	})
@@ -252,6 +261,43 @@ func (l *Loader) Parse(name, content string) (*Script, error) {
 	return l.build(parseFile(clean, fileName(clean), content))
 }
 
+// Add registers in-memory code as the script called name: it loads,
+// includes and is included like a file of the tree (parse_script with a
+// cache in the Python library). A name that is also a file of the tree
+// is a *ConflictError: an in-memory script never hides a file, nor a
+// file an in-memory script. So is a name already added, or already
+// looked up (loaded, included or found missing): add a script before
+// loading what includes it. Errors in the code itself are reported when
+// it is loaded. Add is safe for concurrent use.
+func (l *Loader) Add(name, content string) error {
+	clean, ok := CleanName(name)
+	if !ok {
+		return &EscapeError{Position: Position{File: fileName(name)}, Name: name}
+	}
+	p := fileName(clean)
+	if l.fsys != nil {
+		if _, err := fs.Stat(l.fsys, p); !errors.Is(err, fs.ErrNotExist) {
+			return &ConflictError{Position: Position{File: p}, Name: clean, Reason: "a file of the tree has this name"}
+		}
+	}
+	s := l.slot(clean)
+	added := false
+	s.fileOnce.Do(func() {
+		s.f.parse(clean, p, content)
+		added = true
+	})
+	if !added {
+		return &ConflictError{Position: Position{File: p}, Name: clean, Reason: "the name was added or looked up before"}
+	}
+	l.addedMu.Lock()
+	if l.added == nil {
+		l.added = map[string]*slot{}
+	}
+	l.added[clean] = s
+	l.addedMu.Unlock()
+	return nil
+}
+
 // Read returns the text of the script called name as stored
 // (read_script in the Python library).
 func (l *Loader) Read(name string) (string, error) {
@@ -263,6 +309,12 @@ func (l *Loader) Read(name string) (string, error) {
 }
 
 func (l *Loader) read(name string) (string, error) {
+	l.addedMu.Lock()
+	s, added := l.added[name]
+	l.addedMu.Unlock()
+	if added {
+		return s.f.text, nil
+	}
 	return l.readPath(name, fileName(name))
 }
 
