@@ -204,8 +204,26 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 	return c.prep.sha, nil
 }
 
-// String is what go-redis prints for the argument (cmd.String()).
-func (m *marker) String() string { return string(m.call.prep.sha) }
+// String is what go-redis prints for the argument (cmd.String(), and
+// so the hooks of tracing and metrics): the script's name and SHA1,
+// "create_foo@<sha1>".
+func (m *marker) String() string { return m.call.prep.script.Name() + "@" + string(m.call.prep.sha) }
+
+// ScriptOf returns the script that a go-redis command runs, when the
+// command is a call of an engine: for a hook (tracing, metrics, logs)
+// that sees the commands go-redis processes. ok is false for any other
+// command.
+func ScriptOf(cmd redis.Cmder) (s *resolve.Script, ok bool) {
+	sc, ok := cmd.(*scriptCmd)
+	if !ok || len(sc.Args()) < 2 {
+		return nil, false
+	}
+	m, ok := sc.Args()[1].(*marker)
+	if !ok || m.call == nil || m.call.prep == nil {
+		return nil, false
+	}
+	return m.call.prep.script, true
+}
 
 // newCall binds the values of a call and prepares its command.
 func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Call {
@@ -435,22 +453,82 @@ func (c *Call) Scan(dst any) error {
 	return nil
 }
 
+// The accessors below read the reply as go-redis's Cmd accessors do for
+// a script without %return; with one, through the declared type (Scan):
+// a %return list script's Slice is its decoded JSON array.
+
 // Int64 returns the reply as an integer.
 func (c *Call) Int64() (int64, error) {
+	if cmd, ok := c.untyped(); ok {
+		return cmd.Int64()
+	}
 	var n int64
 	return n, c.Scan(&n)
 }
 
+// Float64 returns the reply as a float.
+func (c *Call) Float64() (float64, error) {
+	if cmd, ok := c.untyped(); ok {
+		return cmd.Float64()
+	}
+	var f float64
+	return f, c.Scan(&f)
+}
+
 // Text returns the reply as a string.
 func (c *Call) Text() (string, error) {
+	if cmd, ok := c.untyped(); ok {
+		return cmd.Text()
+	}
 	var s string
 	return s, c.Scan(&s)
 }
 
 // Bool returns the reply as a boolean.
 func (c *Call) Bool() (bool, error) {
+	if cmd, ok := c.untyped(); ok {
+		return cmd.Bool()
+	}
 	var b bool
 	return b, c.Scan(&b)
+}
+
+// Slice returns the reply as a list.
+func (c *Call) Slice() ([]any, error) {
+	if cmd, ok := c.untyped(); ok {
+		return cmd.Slice()
+	}
+	var l []any
+	return l, c.Scan(&l)
+}
+
+// StringSlice returns the reply as a list of strings.
+func (c *Call) StringSlice() ([]string, error) {
+	if cmd, ok := c.untyped(); ok {
+		return cmd.StringSlice()
+	}
+	var l []string
+	return l, c.Scan(&l)
+}
+
+// untyped returns, for a script without %return, a go-redis Cmd holding
+// the call's reply or error, whose accessors read it; ok is false for a
+// typed script.
+func (c *Call) untyped() (*redis.Cmd, bool) {
+	if c.Script() != nil && c.Script().Return() != codec.Untyped {
+		return nil, false
+	}
+	cmd := redis.NewCmd(context.Background())
+	reply, err := c.reply()
+	switch {
+	case err != nil:
+		cmd.SetErr(err)
+	case reply == nil:
+		cmd.SetErr(redis.Nil)
+	default:
+		cmd.SetVal(reply)
+	}
+	return cmd, true
 }
 
 // reply returns the raw reply with nil for a nil reply, or the call's

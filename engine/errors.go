@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/resolve"
 )
 
@@ -135,6 +136,22 @@ func (e *ScriptError) Format(s fmt.State, verb rune) {
 		return
 	}
 	io.WriteString(s, e.Error())
+}
+
+// TranslateError turns an error that go-redis returned for a call of
+// script s made without the engine (EVAL or EVALSHA of s.Source()) into
+// the *ScriptError the engine would give, with its traceback, when the
+// error reply names a line of the script; any other error, nil included,
+// is returned unchanged (error_handler and parse_response_error_message
+// in the Python library). It cannot know whether the error is the
+// script's own redis.error_reply that happens to look like a Lua error:
+// the engine can (see doc.go), so prefer calling through it.
+func TranslateError(s *resolve.Script, err error) error {
+	var re redis.Error
+	if s == nil || err == nil || !errors.As(err, &re) {
+		return err
+	}
+	return scriptError(s, err)
 }
 
 // scriptError turns an error reply of script s into a *ScriptError when it

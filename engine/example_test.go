@@ -56,3 +56,64 @@ func ExampleScriptError() {
 	//   Script "lib", line 2
 	//     return undefined_thing + 1
 }
+
+// traceHook is a go-redis hook of the kind tracing and metrics install:
+// it sees every command, and ScriptOf tells which script a call runs.
+type traceHook struct{}
+
+func (traceHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (traceHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if s, ok := engine.ScriptOf(cmd); ok {
+			fmt.Printf("span %s: script %s\n", cmd.Name(), s.Name())
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (traceHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+// Hooks see which script runs: ScriptOf gives it, and the command's text
+// names it ("evalsha add@<sha1> 1 visits 5"). The first call of a script
+// on a fresh server is an EVALSHA answered NOSCRIPT, then its EVAL.
+func ExampleScriptOf() {
+	m, _ := miniredis.Run()
+	defer m.Close()
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+	rdb.AddHook(traceHook{})
+
+	script, _ := resolve.New(nil).Parse("add", "%key counter\n%arg step integer\nreturn redis.call('INCRBY', counter, step)")
+	n, err := engine.New(rdb).Run(context.Background(), script, map[string]any{"counter": "visits", "step": 5}).Int64()
+	fmt.Println(n, err)
+	// Output:
+	// span evalsha: script add
+	// span eval: script add
+	// 5 <nil>
+}
+
+// TranslateError gives code that runs a script with go-redis itself the
+// traceback the engine gives (error_handler in the Python library).
+func ExampleTranslateError() {
+	m, _ := miniredis.Run()
+	defer m.Close()
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+
+	loader := resolve.New(fstest.MapFS{
+		"lib.lua": {Data: []byte("local function check(n)\n  if n > 3 then error('too big') end\nend\n")},
+	})
+	script, _ := loader.Parse("main", "%include \"lib\"\ncheck(5)\nreturn 1")
+	err := rdb.Eval(context.Background(), script.Source(), nil).Err()
+	fmt.Printf("%+v\n", engine.TranslateError(script, err))
+	// Output:
+	// lib.lua:2: too big
+	// Lua traceback (most recent script last):
+	//   Script "main", line 1
+	//     %include "lib"
+	//   Script "lib", line 2
+	//     if n > 3 then error('too big') end
+}
