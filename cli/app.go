@@ -50,6 +50,9 @@ type env struct {
 	getenv         func(string) string
 	color          bool // stderr is a terminal
 	badCommand     bool // an unknown command was asked for
+	// alias shows a script file as something else: exec's inline code
+	// as "<inline>", a file outside --dir by the path given.
+	alias map[string]string
 }
 
 // Main runs the command with args (without the program name) and returns
@@ -152,7 +155,7 @@ func (e *env) diagnostics(c *ucli.Context, err error) []string {
 		line := one.Error()
 		var re resolve.Error
 		if errors.As(one, &re) && re.Pos().File != "" {
-			line = displayPath(dir, re.Pos().File) + strings.TrimPrefix(line, re.Pos().File)
+			line = e.displayPath(dir, re.Pos().File) + strings.TrimPrefix(line, re.Pos().File)
 		}
 		if !seen[line] {
 			seen[line] = true
@@ -164,7 +167,10 @@ func (e *env) diagnostics(c *ucli.Context, err error) []string {
 }
 
 // displayPath is a script file's path as the user reaches it.
-func displayPath(dir, file string) string {
+func (e *env) displayPath(dir, file string) string {
+	if a, ok := e.alias[file]; ok {
+		return a
+	}
 	if dir == "" || dir == "." {
 		return file
 	}

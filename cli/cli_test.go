@@ -214,8 +214,35 @@ func TestCommands(t *testing.T) {
 		t.Errorf("exec FILE = %+v", r)
 	}
 	r = run(t, examples, nil, "--dir", "lua", "exec", "-e", "return x + 1")
-	if r.code != 1 || !strings.HasPrefix(r.stderr, "redis-lua: no --redis") || !strings.Contains(r.stderr, "\nlua/-e.lua:1: Script attempted to access nonexistent global variable 'x'") {
+	if r.code != 1 || !strings.HasPrefix(r.stderr, "redis-lua: no --redis") || !strings.Contains(r.stderr, "\n<inline>:1: Script attempted to access nonexistent global variable 'x'") {
 		t.Errorf("exec error = %+v", r)
+	}
+}
+
+// TestExecNames: exec's errors name the code where it is: <inline> for
+// -e, the file as given for a file outside --dir, its path through
+// --dir for a file inside (whose includes resolve from its directory).
+func TestExecNames(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "lua", "jobs"), 0o755)
+	os.WriteFile(filepath.Join(dir, "lua", "jobs", "lib.lua"), []byte("local function boom() error('boom') end\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "lua", "jobs", "run.lua"), []byte("%include \"lib\"\nboom()\n"), 0o644)
+	outside := filepath.Join(dir, "elsewhere.lua")
+	os.WriteFile(outside, []byte("local a = 1\nreturn b + a\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"exec", "-e", "local a = 1\nreturn b + a"}, "\n<inline>:2: Script attempted to access nonexistent global variable 'b'\n"},
+		{[]string{"exec", "-e", "%include \"missing\""}, "<inline>:1:1: script \"missing\" not found (included from <inline>)"},
+		{[]string{"exec", outside}, "\n" + outside + ":2: Script attempted to access nonexistent global variable 'b'\n"},
+		{[]string{"exec", filepath.Join("lua", "jobs", "run.lua")}, "\nlua/jobs/lib.lua:1: boom\n"},
+		{[]string{"exec", filepath.Join(dir, "missing.lua")}, "exec " + filepath.Join(dir, "missing.lua") + ": no such file or directory"},
+	} {
+		r := run(t, dir, nil, append([]string{"--dir", "lua"}, tc.args...)...)
+		if r.code == 0 || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, "-e.lua") {
+			t.Errorf("%q: exit %d, stderr:\n%s\nwant it to contain %q", tc.args, r.code, r.stderr, tc.want)
+		}
 	}
 }
 

@@ -309,7 +309,8 @@ func (e *env) run(c *ucli.Context) error {
 
 func (e *env) exec(c *ucli.Context) error {
 	code, args := c.String("e"), c.Args().Slice()
-	name := "-e"
+	// Inline code is the script "<inline>": its errors say "<inline>:N".
+	name, shown := "<inline>", "<inline>"
 	switch {
 	case code == "" && len(args) == 0:
 		return usagef("exec needs -e CODE or a FILE")
@@ -318,10 +319,14 @@ func (e *env) exec(c *ucli.Context) error {
 	case code == "":
 		b, err := os.ReadFile(args[0])
 		if err != nil {
-			return usagef("exec: %v", unwrapPath(err))
+			return usagef("exec %s: %v", args[0], unwrapPath(err))
 		}
-		code, name, args = string(b), strings.TrimSuffix(filepath.Base(args[0]), resolve.Ext), args[1:]
+		code, shown = string(b), args[0]
+		name = execName(c.String("dir"), args[0])
+		args = args[1:]
 	}
+	// Errors name the file as given (or <inline>), not a file under --dir.
+	e.alias = map[string]string{name + resolve.Ext: shown}
 	l, done, err := e.loader(c)
 	if err != nil {
 		return err
@@ -332,6 +337,23 @@ func (e *env) exec(c *ucli.Context) error {
 		return e.loadErr(c, err)
 	}
 	return e.call(c, s, args)
+}
+
+// execName is the script name of a file given to exec: its path under
+// dir when it is inside dir (its includes resolve from its own
+// directory), its base name otherwise (they resolve from the root).
+func execName(dir, file string) string {
+	name := strings.TrimSuffix(filepath.Base(file), resolve.Ext)
+	absDir, err1 := filepath.Abs(dir)
+	absFile, err2 := filepath.Abs(file)
+	if err1 != nil || err2 != nil {
+		return name
+	}
+	rel, err := filepath.Rel(absDir, absFile)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || !strings.HasSuffix(rel, resolve.Ext) {
+		return name
+	}
+	return strings.TrimSuffix(filepath.ToSlash(rel), resolve.Ext)
 }
 
 // call runs s with name=value args and prints the result.
@@ -376,7 +398,7 @@ func (e *env) callErr(c *ucli.Context, err error) error {
 	if errors.As(err, &se) {
 		tb := se.Traceback()
 		first, rest, _ := strings.Cut(tb, "\n")
-		first = displayPath(dir, se.Pos().File) + strings.TrimPrefix(first, se.Pos().File)
+		first = e.displayPath(dir, se.Pos().File) + strings.TrimPrefix(first, se.Pos().File)
 		if e.color {
 			first = "\x1b[31m" + first + "\x1b[0m"
 		}
@@ -439,7 +461,7 @@ func (e *env) check(c *ucli.Context) error {
 	seen := map[string]bool{}
 	for _, s := range lint.Entries(scripts) {
 		for _, f := range lint.Lint(s) {
-			line := displayPath(dir, f.String())
+			line := e.displayPath(dir, f.String())
 			if !seen[line] {
 				seen[line] = true
 				lines = append(lines, line)
