@@ -246,6 +246,10 @@ func TestReadAndParse(t *testing.T) {
 	if text, _ := l.Read("main"); text != "\uFEFFreturn 1" {
 		t.Errorf("Read keeps the file as stored: %q", text)
 	}
+	// UTF-8 as stored (Python: test_read_script_unicode).
+	if text, err := New(tree("unicode", "-- éléphant\nreturn 'ünï'")).Read("unicode"); err != nil || text != "-- éléphant\nreturn 'ünï'" {
+		t.Errorf("Read(unicode) = %q, %v", text, err)
+	}
 	if _, err := l.Read("nope"); !errors.As(err, new(*NotFoundError)) {
 		t.Errorf("Read(nope) = %v", err)
 	}

@@ -231,9 +231,10 @@ func (s *Script) LineInfo(n int) (LineInfo, bool) {
 	return LineInfo{Script: last.Script, Line: last.Line, Text: last.Text, Frames: frames}, true
 }
 
-// RealLine returns the source text that rendered line n comes from: the
-// line as written, directive included (get_real_line_content in the
-// Python library).
+// RealLine returns the source text that rendered line n comes from, in
+// the file that holds it: the line as written, directive included. (The
+// Python library's get_real_line_content answers for the top script: the
+// %include line for a line of an included file; that is Frames(n)[0].)
 func (s *Script) RealLine(n int) (string, bool) {
 	info, ok := s.LineInfo(n)
 	return info.Text, ok
