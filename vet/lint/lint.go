@@ -20,12 +20,25 @@
 //	       Redis truncates a number reply to an integer; return
 //	       tostring(x)
 //
-// E011, W111 and W113 are errors (the script cannot work); the others
+//	W122   assignment to a field of a global table (function
+//	       table.extend, redis.call = nil, _G.x): Redis 7's global
+//	       tables are read-only, the script fails
+//	W143   a field of a Redis library that does not exist (redis.cal,
+//	       cjson.encod, string.len2)
+//	RL106  several values returned from the top level: Redis keeps the
+//	       first
+//	RL107  redis.replicate_commands(): does nothing since Redis 7
+//
+// E011 also covers what gopher-lua accepts and Redis's Lua 5.1 refuses
+// (goto, labels, numerals such as 3e); the implicit local table arg of a
+// vararg function is known. E011, W111, W113, W122 and W143 are errors
+// (the script cannot work); the others
 // are warnings. A comment "redislua:ignore" on a source line silences
 // every finding of that line; "redislua:ignore W211 RL103" only those.
 package lint
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
 	"sort"
@@ -33,6 +46,7 @@ import (
 	"strings"
 
 	"github.com/redislua/redislua/codec"
+	"github.com/redislua/redislua/directive"
 	"github.com/redislua/redislua/resolve"
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
@@ -60,21 +74,39 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s: (%s) %s", f.Pos, f.Code, f.Message)
 }
 
-// Globals are the globals Redis 7 gives scripts.
-var Globals = map[string]bool{}
+// Globals are the globals Redis 7 gives scripts, and Fields the fields
+// of its global tables (redis.call, cjson.encode, string.len...), read
+// off redis-server 7.0.15 by redis7.lua (redis7.txt). Every global table
+// is read-only in Redis 7.
+var (
+	Globals = map[string]bool{}
+	Fields  = map[string]map[string]bool{}
+)
+
+//go:embed redis7.txt
+var redis7 string
 
 func init() {
-	for _, g := range strings.Fields(`ARGV KEYS _G _VERSION assert bit cjson cmsgpack collectgarbage
-		coroutine error gcinfo getmetatable ipairs load loadstring math next pairs pcall rawequal
-		rawget rawset redis select setmetatable string struct table tonumber tostring type unpack xpcall`) {
-		Globals[g] = true
+	for _, line := range strings.Split(strings.TrimSpace(redis7), "\n") {
+		name, _, _ := strings.Cut(line, " ")
+		if strings.HasPrefix(name, "__") {
+			continue // Redis's own error handler
+		}
+		if table, field, ok := strings.Cut(name, "."); ok {
+			if Fields[table] == nil {
+				Fields[table] = map[string]bool{}
+			}
+			Fields[table][field] = true
+			continue
+		}
+		Globals[name] = true
 	}
 }
 
 // Lint checks a loaded script and returns its findings in source order,
 // without those a redislua:ignore comment silences.
 func Lint(s *resolve.Script) []Finding {
-	l := &linter{s: s, params: map[[2]any]resolve.Param{}}
+	l := &linter{s: s, params: map[[2]any]resolve.Param{}, guarded: map[string]int{}}
 	for _, ps := range [][]resolve.Param{s.Keys(), s.Args()} {
 		for _, p := range ps {
 			l.params[[2]any{p.Pos.File, p.Pos.Line}] = p
@@ -89,6 +121,13 @@ func Lint(s *resolve.Script) []Finding {
 		}
 		src = "--" + src[2:end] + src[end:]
 	}
+	src, malformed := numerals(src)
+	if len(malformed) > 0 {
+		for _, m := range malformed {
+			l.reportAt("E011", Error, m.line, m.col, "malformed number near '"+m.text+"'")
+		}
+		return l.done()
+	}
 	chunk, err := parse.Parse(strings.NewReader(src), s.Name())
 	if err != nil {
 		l.syntax(err)
@@ -99,13 +138,31 @@ func Lint(s *resolve.Script) []Finding {
 }
 
 type linter struct {
-	s        *resolve.Script
+	s     *resolve.Script
+	depth int // of function nesting: 0 in the main chunk
+	// probing is above 0 while walking a value that is only tested (an
+	// operand of and/or, a condition): table.unpack or unpack reads a
+	// field that may not exist on purpose.
+	probing int
+	// written holds the fields of global tables the script assigns
+	// (reported as W122): reading them is no second mistake.
+	written map[string]bool
+	// guarded counts the fields an enclosing if tests (see IfStmt).
+	guarded map[string]int
+	// seen counts the reports of a code and a word on a rendered line,
+	// so that each occurrence gets its own column.
+	seen     map[seenKey]int
 	params   map[[2]any]resolve.Param // by (file, line) of the directive
 	findings []Finding
 	// reported holds the findings made so far: a file included many
 	// times renders the same lines many times, and each of its problems
 	// is reported once.
 	reported map[Finding]bool
+}
+
+type seenKey struct {
+	line       int
+	code, word string
 }
 
 type variable struct {
@@ -165,9 +222,15 @@ func (l *linter) syntax(err error) {
 		col, _ = strconv.Atoi(m[2])
 		msg = m[4] + " near '" + m[3] + "'"
 	}
-	l.report("E011", Error, line, "", msg)
-	if n := len(l.findings); n > 0 && col > 0 {
-		l.findings[n-1].Pos.Col = col
+	l.reportAt("E011", Error, line, col, msg)
+}
+
+// reportAt adds a finding at a rendered line and column.
+func (l *linter) reportAt(code string, sev Severity, line, col int, msg string) {
+	n := len(l.findings)
+	l.report(code, sev, line, "", msg)
+	if len(l.findings) > n && col > 0 {
+		l.findings[n].Pos.Col = col
 	}
 }
 
@@ -178,12 +241,17 @@ func (l *linter) report(code string, sev Severity, line int, word, msg string) {
 	if last, ok := l.s.Origin(line); ok {
 		f.Pos = resolve.Position{File: last.Script + resolve.Ext, Line: last.Line}
 		if word != "" {
-			src := codePart(last.Text)
-			i := indexWord(src, word)
-			if readOnly[code] {
-				// A read: the last occurrence (size=size: the value).
-				i = lastIndexWord(src, word)
+			// The k-th report of a code and a word on a line is at the
+			// k-th occurrence of the word, counted from the end for a
+			// read (local size = size: the value is the last).
+			if l.seen == nil {
+				l.seen = map[seenKey]int{}
 			}
+			key := seenKey{line, code, word}
+			k := l.seen[key]
+			l.seen[key] = k + 1
+			src := codePart(last.Text)
+			i := nthIndexWord(src, word, k, readOnly[code])
 			if i >= 0 {
 				f.Pos.Col = i + 1
 			}
@@ -229,18 +297,27 @@ func codePart(text string) string {
 // readOnly are the codes that report a read of a name, not a definition.
 var readOnly = map[string]bool{"W113": true, "RL103": true, "RL104": true}
 
-// lastIndexWord finds the last whole-identifier occurrence of name.
-func lastIndexWord(text, name string) int {
-	last := -1
+// nthIndexWord finds the k-th (from 0) whole-identifier occurrence of
+// name, counted from the end when fromEnd; the last (or first) one when
+// there are fewer, -1 when there is none.
+func nthIndexWord(text, name string, k int, fromEnd bool) int {
+	var at []int
 	for i := 0; i < len(text); {
 		j := indexWord(text[i:], name)
 		if j < 0 {
 			break
 		}
-		last = i + j
-		i = last + 1
+		at = append(at, i+j)
+		i += j + len(name)
 	}
-	return last
+	if len(at) == 0 {
+		return -1
+	}
+	k = min(k, len(at)-1)
+	if fromEnd {
+		return at[len(at)-1-k]
+	}
+	return at[k]
 }
 
 // indexWord finds name in a line as a whole identifier.
@@ -376,7 +453,6 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 			l.declare(sc, n, line)
 		}
 	case *ast.AssignStmt:
-		l.exprs(sc, line, s.Rhs...)
 		for _, lhs := range s.Lhs {
 			if id, ok := lhs.(*ast.IdentExpr); ok {
 				if sc.lookup(id.Value) == nil {
@@ -384,14 +460,16 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 				}
 				continue
 			}
-			l.expr(lhs, sc, line)
+			l.readOnlyWrite(lhs, sc, line)
+			l.target(lhs, sc, line)
 		}
+		l.exprs(sc, line, s.Rhs...)
 	case *ast.FuncCallStmt:
 		l.expr(s.Expr, sc, line)
 	case *ast.DoBlockStmt:
 		l.block(s.Stmts, sc, nil)
 	case *ast.WhileStmt:
-		l.expr(s.Condition, sc, line)
+		l.condition(s.Condition, sc, line)
 		l.block(s.Stmts, sc, nil)
 	case *ast.RepeatStmt:
 		inner := &scope{parent: sc}
@@ -401,8 +479,17 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		l.expr(s.Condition, inner, line)
 		l.closeScope(inner)
 	case *ast.IfStmt:
-		l.expr(s.Condition, sc, line)
+		l.condition(s.Condition, sc, line)
+		// if redis.setresp then redis.setresp(3) end: the block runs only
+		// where the field exists.
+		tested := fieldsIn(s.Condition)
+		for _, f := range tested {
+			l.guarded[f]++
+		}
 		l.block(s.Then, sc, nil)
+		for _, f := range tested {
+			l.guarded[f]--
+		}
 		l.block(s.Else, sc, nil)
 	case *ast.NumberForStmt:
 		l.expr(s.Init, sc, line)
@@ -422,6 +509,7 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		method := false
 		switch {
 		case s.Name.Receiver != nil:
+			l.readOnlyWrite(s.Name.Receiver, sc, line)
 			l.expr(s.Name.Receiver, sc, line)
 			method = true
 		default:
@@ -430,12 +518,20 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 					l.report("W111", Error, line, id.Value, fmt.Sprintf("function %s defines a global: Redis refuses globals (use local function)", id.Value))
 				}
 			} else {
-				l.expr(s.Name.Func, sc, line)
+				l.readOnlyWrite(s.Name.Func, sc, line)
+				l.target(s.Name.Func, sc, line)
 			}
 		}
 		l.function(s.Func, sc, method)
+	case *ast.GotoStmt:
+		l.report("E011", Error, line, "goto", "goto is Lua 5.2: Redis's Lua 5.1 refuses it")
+	case *ast.LabelStmt:
+		l.report("E011", Error, line, s.Name, "a label (::"+s.Name+"::) is Lua 5.2: Redis's Lua 5.1 refuses it")
 	case *ast.ReturnStmt:
 		l.exprs(sc, line, s.Exprs...)
+		if l.depth == 0 && len(s.Exprs) > 1 {
+			l.report("RL106", Warning, line, "return", fmt.Sprintf("the script returns %d values: Redis keeps the first; return a table", len(s.Exprs)))
+		}
 		if l.s.Return() == codec.Number && len(s.Exprs) == 1 {
 			if _, ok := s.Exprs[0].(*ast.ArithmeticOpExpr); ok {
 				l.report("RL105", Warning, line, "return", "a %return number script returns a bare arithmetic result: Redis truncates number replies to integers; return tostring(...)")
@@ -445,6 +541,7 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 }
 
 func (l *linter) function(fn *ast.FunctionExpr, sc *scope, method bool) {
+	l.depth++
 	l.block(fn.Stmts, sc, func(in *scope) {
 		if method {
 			in.add(&variable{name: "self", used: true})
@@ -453,8 +550,61 @@ func (l *linter) function(fn *ast.FunctionExpr, sc *scope, method bool) {
 			for _, n := range fn.ParList.Names {
 				in.add(&variable{name: n, used: true})
 			}
+			if fn.ParList.HasVargs {
+				// Lua 5.1 gives a vararg function the local table arg
+				// (arg.n, arg[1]...).
+				in.add(&variable{name: "arg", used: true})
+			}
 		}
 	})
+	l.depth--
+}
+
+// target walks an assignment's target: a field is written, not read,
+// so only what leads to it is.
+func (l *linter) target(e ast.Expr, sc *scope, line int) {
+	if x, ok := e.(*ast.AttrGetExpr); ok {
+		l.exprs(sc, line, x.Object, x.Key)
+		return
+	}
+	l.expr(e, sc, line)
+}
+
+// globalTable returns the global table that e indexes, through any
+// chain of fields (redis.call, a.b.c), when that root is a global of
+// Redis and no local hides it.
+func globalTable(e ast.Expr, sc *scope) (string, bool) {
+	for {
+		switch x := e.(type) {
+		case *ast.AttrGetExpr:
+			e = x.Object
+		case *ast.IdentExpr:
+			return x.Value, sc.lookup(x.Value) == nil && Globals[x.Value]
+		default:
+			return "", false
+		}
+	}
+}
+
+// readOnlyWrite reports an assignment to a field of a global table
+// (target is what is assigned, or what a function is defined in).
+func (l *linter) readOnlyWrite(target ast.Expr, sc *scope, line int) {
+	if _, isField := target.(*ast.AttrGetExpr); !isField && target != nil {
+		if _, isIdent := target.(*ast.IdentExpr); !isIdent {
+			return
+		}
+	}
+	if name, ok := globalTable(target, sc); ok {
+		if x, ok := target.(*ast.AttrGetExpr); ok {
+			if key, ok := x.Key.(*ast.StringExpr); ok {
+				if l.written == nil {
+					l.written = map[string]bool{}
+				}
+				l.written[name+"."+key.Value] = true
+			}
+		}
+		l.report("W122", Error, lineOf(target, line), name, fmt.Sprintf("assignment to a field of the global %s: Redis 7's global tables are read-only (Attempt to modify a readonly table)", name))
+	}
 }
 
 func lineOf(e ast.Expr, fallback int) int {
@@ -489,6 +639,7 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 			l.report("W113", Error, line, x.Value, fmt.Sprintf("read of global %s, which Redis does not provide", x.Value))
 		}
 	case *ast.AttrGetExpr:
+		l.field(x, sc, line)
 		if id, ok := x.Object.(*ast.IdentExpr); ok && (id.Value == "KEYS" || id.Value == "ARGV") && sc.lookup(id.Value) == nil {
 			if l.paramAt(line) == nil && len(l.s.Keys())+len(l.s.Args()) > 0 {
 				l.report("RL101", Warning, line, id.Value, fmt.Sprintf("%s[...] in a script that declares %%key/%%arg: the indices collide with the declared ones; declare a %%key or %%arg instead", id.Value))
@@ -497,8 +648,14 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 		l.expr(x.Object, sc, line)
 		l.expr(x.Key, sc, line)
 	case *ast.FuncCallExpr:
+		if isCall(x, "redis", "replicate_commands") && sc.lookup("redis") == nil {
+			l.report("RL107", Warning, line, "replicate_commands", "redis.replicate_commands() does nothing since Redis 7 (scripts always replicate their effects): remove it")
+		}
+		probing := l.probing
+		l.probing = 0 // a field called is used, whatever surrounds the call
 		l.exprs(sc, line, x.Func, x.Receiver)
 		l.exprs(sc, line, x.Args...)
+		l.probing = probing
 		if t := l.s.Return(); (t == codec.List || t == codec.Dict) && isCall(x, "cjson", "encode") {
 			for _, a := range x.Args {
 				if id := holdsIntArg(a, sc); id != nil {
@@ -518,7 +675,10 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 	case *ast.RelationalOpExpr:
 		l.exprs(sc, line, x.Lhs, x.Rhs)
 	case *ast.LogicalOpExpr:
-		l.exprs(sc, line, x.Lhs, x.Rhs)
+		l.probing++
+		l.expr(x.Lhs, sc, line)
+		l.probing--
+		l.expr(x.Rhs, sc, line)
 	case *ast.UnaryMinusOpExpr:
 		l.expr(x.Expr, sc, line)
 	case *ast.UnaryNotOpExpr:
@@ -532,6 +692,58 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 	case *ast.FunctionExpr:
 		l.function(x, sc, false)
 	}
+}
+
+// field reports a field of a Redis library table (redis, cjson,
+// string...) or of _G that Redis 7 does not have: redis.cal is nil, and
+// calling it fails.
+func (l *linter) field(x *ast.AttrGetExpr, sc *scope, line int) {
+	id, ok := x.Object.(*ast.IdentExpr)
+	key, isName := x.Key.(*ast.StringExpr)
+	if !ok || !isName || sc.lookup(id.Value) != nil || !Globals[id.Value] {
+		return
+	}
+	known := Fields[id.Value]
+	if id.Value == "_G" {
+		known = Globals
+	}
+	if len(known) == 0 || known[key.Value] || l.written[id.Value+"."+key.Value] || l.probing > 0 || l.guarded[id.Value+"."+key.Value] > 0 {
+		return
+	}
+	names := make([]string, 0, len(known))
+	for n := range known {
+		names = append(names, n)
+	}
+	msg := fmt.Sprintf("%s.%s does not exist in Redis 7", id.Value, key.Value)
+	if hint := directive.Suggest(key.Value, names); hint != "" {
+		msg += fmt.Sprintf(" (did you mean %s.%s?)", id.Value, hint)
+	}
+	l.report("W143", Error, lineOf(x, line), key.Value, msg)
+}
+
+// fieldsIn lists the fields "table.field" that a condition reads
+// directly or through not, and, or.
+func fieldsIn(e ast.Expr) []string {
+	switch x := e.(type) {
+	case *ast.AttrGetExpr:
+		id, ok1 := x.Object.(*ast.IdentExpr)
+		key, ok2 := x.Key.(*ast.StringExpr)
+		if ok1 && ok2 {
+			return []string{id.Value + "." + key.Value}
+		}
+	case *ast.LogicalOpExpr:
+		return append(fieldsIn(x.Lhs), fieldsIn(x.Rhs)...)
+	case *ast.UnaryNotOpExpr:
+		return fieldsIn(x.Expr)
+	}
+	return nil
+}
+
+// condition walks a tested expression: if redis.setresp then ... probes.
+func (l *linter) condition(e ast.Expr, sc *scope, line int) {
+	l.probing++
+	l.expr(e, sc, line)
+	l.probing--
 }
 
 // exprs walks expressions in order.

@@ -118,3 +118,20 @@ func TestManyLocalsLinear(t *testing.T) {
 		t.Errorf("10× the locals took %.1f× the time: not linear", float64(large)/float64(small))
 	}
 }
+
+// TestEveryOccurrence: a name that is wrong twice on one line is
+// reported twice, each at its own column (only the last was).
+func TestEveryOccurrence(t *testing.T) {
+	s, err := resolve.New(nil).Parse("m", "x = 1 x = 2\nlocal y = nope + nope\nreturn {y, redis.cal, redis.cal}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range lint.Lint(s) {
+		got = append(got, fmt.Sprintf("%d:%d %s", f.Pos.Line, f.Pos.Col, f.Code))
+	}
+	want := "1:1 W111, 1:7 W111, 2:18 W113, 2:11 W113, 3:18 W143, 3:29 W143"
+	if strings.Join(got, ", ") != want {
+		t.Errorf("findings at\n%s\nwant\n%s", strings.Join(got, ", "), want)
+	}
+}
