@@ -8,6 +8,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/redislua/redislua/vet/passes/embedscripts"
+	"github.com/redislua/redislua/vet/passes/rawdirectives"
+	"github.com/redislua/redislua/vet/passes/scriptcalls"
+	"golang.org/x/tools/go/analysis"
 )
 
 // TestVettool builds redis-lua-vet and runs it as go vet's tool on a
@@ -70,10 +75,11 @@ func TestVettool(t *testing.T) {
 	sort.Strings(lines)
 	want := []string{
 		"lua/broken.lua:1:8: unknown type \"integr\"; did you mean integer?",
-		"main.go:13:1: \tembedded here",
-		"main.go:23:18: script add needs \"step\"",
-		"main.go:23:49: script add has no parameter \"stpe\"; did you mean \"step\"?",
-		"main.go:24:16: Eval of a script with redislua directives (%key on line 1): Redis cannot compile it; load it with resolve and run it with engine",
+		"main.go:14:1: \tembedded here",
+		"main.go:24:18: script add needs \"step\"",
+		"main.go:24:49: script add has no parameter \"stpe\"; did you mean \"step\"?",
+		"main.go:25:16: Eval of a script with redislua directives (%key on line 1): Redis cannot compile it; load it with resolve and run it with engine",
+		"main.go:26:14: fmt.Printf format %d has arg \"one\" of wrong type string",
 	}
 	if code != 1 || strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("go vet exit %d, output:\n%s\nwant exit 1 and:\n%s", code, strings.Join(lines, "\n"), strings.Join(want, "\n"))
@@ -88,5 +94,15 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDocs: each analyzer's Doc is its doc.go section, whose first line
+// is "name: summary" (what go vet help shows).
+func TestDocs(t *testing.T) {
+	for _, a := range []*analysis.Analyzer{embedscripts.Analyzer, scriptcalls.Analyzer, rawdirectives.Analyzer} {
+		if !strings.HasPrefix(a.Doc, a.Name+": ") || !strings.Contains(a.Doc, "\n\n") {
+			t.Errorf("%s: Doc = %q, want its doc.go section", a.Name, a.Doc)
+		}
 	}
 }

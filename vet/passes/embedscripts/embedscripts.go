@@ -1,20 +1,25 @@
 package embedscripts
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"path"
 
 	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/internal/docs"
 	"github.com/redislua/redislua/vet/internal/embedded"
 	"github.com/redislua/redislua/vet/lint"
 	"golang.org/x/tools/go/analysis"
 )
 
+//go:embed doc.go
+var doc string
+
 // Analyzer checks embedded redislua scripts.
 var Analyzer = &analysis.Analyzer{
 	Name: "luaembed",
-	Doc:  "check embedded redislua scripts: directives, includes, types, cycles, limits and the Lua linter",
+	Doc:  docs.Extract(doc, "luaembed"),
 	URL:  "https://pkg.go.dev/github.com/redislua/redislua/vet/passes/embedscripts",
 	Run:  run,
 }

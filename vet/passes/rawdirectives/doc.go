@@ -9,5 +9,9 @@
 // ScriptLoad or redis.NewScript that holds a directive line (%key, %arg,
 // %return, %include, %pragma, or any other line starting with %) skipped
 // rendering: Redis would fail to compile it. Load it with resolve and
-// run it with engine instead.
+// run it with engine instead. So does a string or []byte variable that
+// //go:embed fills with one .lua file holding a directive, given as is
+// or converted (string(b)), in its own package or, through a fact, in
+// the packages that import it (scripts.ReleaseSrc). Reports are in the
+// category "unrendered".
 package rawdirectives

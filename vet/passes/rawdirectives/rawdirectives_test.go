@@ -8,5 +8,5 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), rawdirectives.Analyzer, "raw")
+	analysistest.Run(t, analysistest.TestData(), rawdirectives.Analyzer, "raw", "luasrc")
 }

@@ -24,10 +24,29 @@
 //     constructor: svc.createFoo, err = svc.loader.Load("create_foo")
 //   - helpers that take the Load call as their only argument:
 //     must(scripts.Load("create_foo"))
+//   - functions of the package without arguments whose every return
+//     gives the same known file system (a helper around fs.Sub)
 //
 // A script held by a package-level variable or a struct field is
 // exported as a fact, so calls in packages that import it are checked
-// too (scripts.CreateFoo, svc.foo).
+// too (scripts.CreateFoo, svc.foo), and so are copies of such a script
+// in the importing package: a local (release := scripts.Release), a
+// package-level variable (var rel = scripts.Release), a field set from
+// it (service{rel: scripts.Release}), themselves exported again.
+//
+// It also reports loader.Load of a constant name that the embedded tree
+// does not hold (with a suggestion), a nil values argument for a script
+// that has parameters, and constant values the codec refuses at run
+// time: an integer beyond ±2^53 (int64(9007199254740993), or the untyped
+// constant), a fraction for an integer (1.5), a float or a bool for a
+// key. Struct fields bind by their redislua tag as reflect.StructTag
+// reads it; a report about a field points at the field's declaration
+// when this package declares it.
+//
+// Every report has a range and a category: "script" (the script is not
+// known to the tree), "values" (names and values), "types" (a type that
+// never encodes). A "did you mean" report carries the fix that replaces
+// the misspelt string.
 //
 // Not followed: loaders or scripts passed as function arguments or
 // returned from functions, scripts held in maps or slices, names that

@@ -1,17 +1,22 @@
 package scriptcalls
 
 import (
+	_ "embed"
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/constant"
-	"go/token"
 	"go/types"
 	"path"
+	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/directive"
 	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/internal/docs"
 	"github.com/redislua/redislua/vet/internal/embedded"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -19,10 +24,13 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
+//go:embed doc.go
+var doc string
+
 // Analyzer checks the named values of engine calls.
 var Analyzer = &analysis.Analyzer{
 	Name:      "luacalls",
-	Doc:       "check the named values of redislua engine calls against the scripts' signatures",
+	Doc:       docs.Extract(doc, "luacalls"),
 	URL:       "https://pkg.go.dev/github.com/redislua/redislua/vet/passes/scriptcalls",
 	Requires:  []*analysis.Analyzer{inspect.Analyzer},
 	Run:       run,
@@ -98,6 +106,9 @@ type state struct {
 	loaders map[types.Object]fsRef
 	scripts map[types.Object]scriptRef
 	loaded  map[scriptRef]*signature
+	// copies are variables and fields that hold a script of another
+	// package: release := scripts.Release, var rel = scripts.Release.
+	copies map[types.Object]*signature
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -107,6 +118,7 @@ func run(pass *analysis.Pass) (any, error) {
 		loaders: map[types.Object]fsRef{},
 		scripts: map[types.Object]scriptRef{},
 		loaded:  map[scriptRef]*signature{},
+		copies:  map[types.Object]*signature{},
 	}
 	for _, e := range embedded.Find(pass) {
 		if e.Var != nil {
@@ -154,25 +166,56 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 				if ref, ok := st.scriptExpr(r); ok {
 					changed = st.setScript(obj, ref) || changed
+				} else if sig := st.foreign(r); sig != nil {
+					if _, ok := st.copies[obj]; !ok {
+						st.copies[obj] = sig
+						changed = true
+					}
 				}
 			}
 		})
 	}
 	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil)}, func(n ast.Node) {
+		st.checkLoad(n.(*ast.CallExpr))
 		st.checkCall(n.(*ast.CallExpr))
 	})
 	// Scripts held by package-level variables and struct fields become
 	// facts, for the calls of importing packages.
-	for obj, ref := range st.scripts {
+	exported := func(obj types.Object) bool {
 		v, ok := obj.(*types.Var)
-		if !ok || obj.Pkg() != pass.Pkg || !(v.IsField() || obj.Parent() == pass.Pkg.Scope()) {
-			continue
+		return ok && obj.Pkg() == pass.Pkg && (v.IsField() || obj.Parent() == pass.Pkg.Scope())
+	}
+	for obj, ref := range st.scripts {
+		if sig := st.load(ref); sig != nil && exported(obj) {
+			pass.ExportObjectFact(obj, sig)
 		}
-		if sig := st.load(ref); sig != nil {
+	}
+	for obj, sig := range st.copies {
+		if exported(obj) {
 			pass.ExportObjectFact(obj, sig)
 		}
 	}
 	return nil, nil
+}
+
+// foreign returns the signature of a script that e holds when e is a
+// variable or field known through a fact of another package, or a copy
+// of one.
+func (st *state) foreign(e ast.Expr) *signature {
+	obj := st.object(e)
+	if obj == nil {
+		return nil
+	}
+	if sig, ok := st.copies[obj]; ok {
+		return sig
+	}
+	if obj.Pkg() != st.pass.Pkg {
+		var sig signature
+		if st.pass.ImportObjectFact(obj, &sig) {
+			return &sig
+		}
+	}
+	return nil
 }
 
 func (st *state) setFS(obj types.Object, ref fsRef) bool {
@@ -266,8 +309,62 @@ func (st *state) fsExpr(e ast.Expr) (fsRef, bool) {
 				return fsRef{embed: base.embed, dir: path.Join(base.dir, dir)}, true
 			}
 		}
+		if call, ok := x.(*ast.CallExpr); ok {
+			if ref, ok := st.helperFS(call); ok {
+				return ref, true
+			}
+		}
 	}
 	return fsRef{}, false
+}
+
+// helperFS follows a call of a function of this package without
+// arguments whose every return gives the same known file system:
+//
+//	func scriptFS() fs.FS { sub, _ := fs.Sub(luaFS, "lua"); return sub }
+func (st *state) helperFS(call *ast.CallExpr) (fsRef, bool) {
+	fn, ok := typeutil.Callee(st.pass.TypesInfo, call).(*types.Func)
+	if !ok || fn.Pkg() != st.pass.Pkg || len(call.Args) != 0 {
+		return fsRef{}, false
+	}
+	decl := st.funcDecl(fn)
+	if decl == nil || decl.Body == nil {
+		return fsRef{}, false
+	}
+	var found fsRef
+	ok = true
+	returns := 0
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch r := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			returns++
+			if len(r.Results) < 1 {
+				ok = false
+				return false
+			}
+			ref, known := st.fsExpr(r.Results[0])
+			if !known || (returns > 1 && ref != found) {
+				ok = false
+			}
+			found = ref
+		}
+		return ok
+	})
+	return found, ok && returns > 0
+}
+
+// funcDecl is the declaration of a function of this package.
+func (st *state) funcDecl(fn *types.Func) *ast.FuncDecl {
+	for _, f := range st.pass.Files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && st.pass.TypesInfo.Defs[fd.Name] == fn {
+				return fd
+			}
+		}
+	}
+	return nil
 }
 
 // loaderExpr recognises resolve.New(fsys) or a variable holding a loader.
@@ -329,13 +426,38 @@ func (st *state) signatureOf(e ast.Expr) *signature {
 	if ref, ok := st.scriptExpr(e); ok {
 		return st.load(ref)
 	}
-	if obj := st.object(e); obj != nil && obj.Pkg() != st.pass.Pkg {
-		var sig signature
-		if st.pass.ImportObjectFact(obj, &sig) {
-			return &sig
-		}
+	return st.foreign(e)
+}
+
+// checkLoad reports loader.Load of a constant name that the embedded
+// tree does not hold.
+func (st *state) checkLoad(call *ast.CallExpr) {
+	if !st.isFunc(call, resolvePkg, "Load") || len(call.Args) != 1 {
+		return
 	}
-	return nil
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	ref, ok1 := st.loaderExpr(sel.X)
+	name, ok2 := constString(st.pass.TypesInfo, call.Args[0])
+	if !ok1 || !ok2 {
+		return
+	}
+	l := resolve.New(ref.embed.FS(ref.dir))
+	_, err := l.Load(name)
+	var nf *resolve.NotFoundError
+	if !errors.As(err, &nf) || len(nf.Chain) > 0 {
+		return // loads, or fails inside the tree: luaembed reports that
+	}
+	names, _ := l.Names()
+	msg := fmt.Sprintf("no script %s in the embedded tree %s", quote(name), ref.dir)
+	var fixes []analysis.SuggestedFix
+	if hint := directive.Suggest(name, names); hint != "" {
+		msg += "; did you mean " + quote(hint) + "?"
+		fixes = replaceString(call.Args[0], hint)
+	}
+	st.report(call.Args[0], "script", msg, fixes...)
 }
 
 func (st *state) checkCall(call *ast.CallExpr) {
@@ -357,6 +479,15 @@ func (st *state) checkCall(call *ast.CallExpr) {
 	}
 	values := ast.Unparen(call.Args[vi])
 	info := st.pass.TypesInfo
+	if tv, ok := info.Types[values]; ok && tv.IsNil() {
+		if names := s.names(); len(names) > 0 {
+			for i := range names {
+				names[i] = quote(names[i])
+			}
+			st.report(values, "values", fmt.Sprintf("script %s needs %s: nil gives none", s.Script, strings.Join(names, ", ")))
+		}
+		return
+	}
 	if lit, ok := values.(*ast.CompositeLit); ok {
 		if m, ok := info.TypeOf(lit).Underlying().(*types.Map); ok && isString(m.Key()) {
 			st.checkMap(s, lit)
@@ -380,15 +511,39 @@ func isString(t types.Type) bool {
 	return ok && b.Info()&types.IsString != 0
 }
 
-func (st *state) unknown(s *signature, pos token.Pos, name string) {
+// unknown reports a value named name that the script does not declare,
+// at n (the map key, or the struct field), with a fix when a declared
+// name is close.
+func (st *state) unknown(s *signature, n ast.Node, name string) {
 	msg := "script " + s.Script + " has no parameter " + quote(name)
+	var fixes []analysis.SuggestedFix
 	if hint := directive.Suggest(name, s.names()); hint != "" {
 		msg += "; did you mean " + quote(hint) + "?"
+		if e, ok := n.(ast.Expr); ok {
+			fixes = replaceString(e, hint)
+		}
 	}
-	st.pass.Reportf(pos, "%s", msg)
+	st.report(n, "values", msg, fixes...)
 }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// report reports a diagnostic over node n, in a category ("script",
+// "values", "types"), with suggested fixes.
+func (st *state) report(n ast.Node, category, msg string, fixes ...analysis.SuggestedFix) {
+	st.pass.Report(analysis.Diagnostic{Pos: n.Pos(), End: n.End(), Category: category, Message: msg, SuggestedFixes: fixes})
+}
+
+// replaceString is the fix that replaces a string literal with another.
+func replaceString(lit ast.Expr, with string) []analysis.SuggestedFix {
+	if _, ok := ast.Unparen(lit).(*ast.BasicLit); !ok {
+		return nil
+	}
+	return []analysis.SuggestedFix{{
+		Message:   "use " + quote(with),
+		TextEdits: []analysis.TextEdit{{Pos: lit.Pos(), End: lit.End(), NewText: []byte(strconv.Quote(with))}},
+	}}
+}
 
 func (st *state) checkMap(s *signature, lit *ast.CompositeLit) {
 	given := map[string]bool{}
@@ -407,10 +562,12 @@ func (st *state) checkMap(s *signature, lit *ast.CompositeLit) {
 		given[name] = true
 		p, ok := s.param(name)
 		if !ok {
-			st.unknown(s, kv.Key.Pos(), name)
+			st.unknown(s, kv.Key, name)
 			continue
 		}
-		st.checkType(s, p, kv.Value.Pos(), st.pass.TypesInfo.TypeOf(kv.Value))
+		if st.checkType(s, p, kv.Value, st.pass.TypesInfo.TypeOf(kv.Value)) {
+			st.checkConst(s, p, kv.Value)
+		}
 	}
 	if !complete {
 		return
@@ -422,7 +579,7 @@ func (st *state) checkMap(s *signature, lit *ast.CompositeLit) {
 		}
 	}
 	if len(missing) > 0 {
-		st.pass.Reportf(lit.Pos(), "script %s needs %s", s.Script, strings.Join(missing, ", "))
+		st.report(lit, "values", fmt.Sprintf("script %s needs %s", s.Script, strings.Join(missing, ", ")))
 	}
 }
 
@@ -432,7 +589,7 @@ func (st *state) checkStruct(s *signature, at ast.Expr, str *types.Struct) {
 	bound := map[string]bool{}
 	for i := 0; i < str.NumFields(); i++ {
 		f := str.Field(i)
-		tag := reflectTag(str.Tag(i), "redislua")
+		tag, _, _ := strings.Cut(reflect.StructTag(str.Tag(i)).Get("redislua"), ",")
 		if !f.Exported() || tag == "-" || f.Embedded() {
 			continue
 		}
@@ -445,13 +602,14 @@ func (st *state) checkStruct(s *signature, at ast.Expr, str *types.Struct) {
 				}
 			}
 		}
+		where := st.fieldNode(f, at)
 		p, ok := s.param(name)
 		if !ok {
-			st.unknown(s, at.Pos(), name)
+			st.unknown(s, where, name)
 			continue
 		}
 		bound[name] = true
-		st.checkType(s, p, at.Pos(), f.Type())
+		st.checkType(s, p, where, f.Type())
 	}
 	var missing []string
 	for _, n := range s.names() {
@@ -461,41 +619,112 @@ func (st *state) checkStruct(s *signature, at ast.Expr, str *types.Struct) {
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		st.pass.Reportf(at.Pos(), "script %s needs %s, which the struct does not have", s.Script, strings.Join(missing, ", "))
+		st.report(at, "values", fmt.Sprintf("script %s needs %s, which the struct does not have", s.Script, strings.Join(missing, ", ")))
 	}
 }
 
 func normalize(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "")) }
 
-func reflectTag(tag, key string) string {
-	for tag != "" {
-		i := strings.Index(tag, key+`:"`)
-		if i < 0 {
-			return ""
+// fieldNode is the declaration of struct field f when this package
+// declares it, so that a report points at the field; the value given to
+// the call otherwise.
+func (st *state) fieldNode(f *types.Var, at ast.Expr) ast.Node {
+	for _, file := range st.pass.Files {
+		if file.FileStart <= f.Pos() && f.Pos() < file.FileEnd {
+			var found ast.Node
+			ast.Inspect(file, func(n ast.Node) bool {
+				if field, ok := n.(*ast.Field); ok {
+					for _, id := range field.Names {
+						if id.Pos() == f.Pos() {
+							found = field
+						}
+					}
+				}
+				return found == nil
+			})
+			if found != nil {
+				return found
+			}
 		}
-		rest := tag[i+len(key)+2:]
-		if j := strings.IndexByte(rest, '"'); j >= 0 {
-			return rest[:j]
-		}
-		return ""
 	}
-	return ""
+	return at
 }
 
-func (st *state) checkType(s *signature, p param, pos token.Pos, t types.Type) {
-	if t == nil {
+// checkConst checks a constant value as the codec will: an integer
+// beyond ±2^53, a fraction for an integer...
+func (st *state) checkConst(s *signature, p param, e ast.Expr) {
+	tv, ok := st.pass.TypesInfo.Types[e]
+	if !ok || tv.Value == nil {
 		return
+	}
+	var v any
+	switch tv.Value.Kind() {
+	case constant.Int:
+		n, exact := constant.Int64Val(tv.Value)
+		if !exact {
+			st.report(e, "values", fmt.Sprintf("%s %s of script %s: %s does not fit an int64", kindOf(p), p.Name, s.Script, tv.Value.ExactString()))
+			return
+		}
+		v = n
+	case constant.Float:
+		f, _ := constant.Float64Val(tv.Value)
+		v = f
+	case constant.String:
+		v = constant.StringVal(tv.Value)
+	case constant.Bool:
+		v = constant.BoolVal(tv.Value)
+	default:
+		return
+	}
+	var err error
+	if p.Key {
+		_, err = codec.EncodeKey(p.Name, v)
+	} else {
+		_, err = codec.Encode(p.Name, p.Type, v)
+	}
+	if err != nil {
+		var ee *codec.EncodeError
+		msg := err.Error()
+		if errors.As(err, &ee) {
+			msg = fmt.Sprintf("%s %s of script %s is %s: %s", kindOf(p), p.Name, s.Script, typeOf(p), ee.Reason)
+		}
+		st.report(e, "values", msg)
+	}
+}
+
+func kindOf(p param) string {
+	if p.Key {
+		return "key"
+	}
+	return "arg"
+}
+
+func typeOf(p param) string {
+	if p.Key {
+		return "a key"
+	}
+	return p.Type.String()
+}
+
+// checkType reports a value whose type never encodes to the parameter's
+// type; ok is false when it reported.
+func (st *state) checkType(s *signature, p param, at ast.Node, t types.Type) (ok bool) {
+	if t == nil {
+		return true
 	}
 	if p.Key {
 		// A key is text: a string, []byte, a Stringer, or an integer
 		// (codec.EncodeKey writes its decimal text).
 		b, isBasic := t.Underlying().(*types.Basic)
 		if !canEncode(codec.String, t) && !(isBasic && b.Info()&types.IsInteger != 0) {
-			st.pass.Reportf(pos, "key %s of script %s is a string or an integer: a %s is neither", p.Name, s.Script, types.TypeString(t, types.RelativeTo(st.pass.Pkg)))
+			st.report(at, "types", fmt.Sprintf("key %s of script %s is a string or an integer: a %s is neither", p.Name, s.Script, types.TypeString(t, types.RelativeTo(st.pass.Pkg))))
+			return false
 		}
-		return
+		return true
 	}
 	if !canEncode(p.Type, t) {
-		st.pass.Reportf(pos, "arg %s of script %s is %s: a %s never encodes to it", p.Name, s.Script, p.Type, types.TypeString(t, types.RelativeTo(st.pass.Pkg)))
+		st.report(at, "types", fmt.Sprintf("arg %s of script %s is %s: a %s never encodes to it", p.Name, s.Script, p.Type, types.TypeString(t, types.RelativeTo(st.pass.Pkg))))
+		return false
 	}
+	return true
 }

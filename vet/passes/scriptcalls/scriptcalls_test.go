@@ -8,5 +8,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), scriptcalls.Analyzer, "calls", "scripts", "user")
+	// The "did you mean" reports carry their fix: the .golden files are the
+	// sources with every fix applied.
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), scriptcalls.Analyzer, "calls", "scripts", "user")
 }

@@ -77,10 +77,10 @@ type fooArgs struct {
 
 type badArgs struct {
 	FooKey string
-	Sise   int // misspelt: reported at the call
+	Sise   int // want `script create_foo has no parameter "Sise"; did you mean "size"\?`
 }
 
 func (s *service) run(ctx context.Context) {
 	s.e.Run(ctx, s.foo, fooArgs{})
-	s.e.Run(ctx, s.foo, &badArgs{}) // want `script create_foo has no parameter "Sise"; did you mean "size"\?` `script create_foo needs "flags", "label", "members", "on", "size", which the struct does not have`
+	s.e.Run(ctx, s.foo, &badArgs{}) // want `script create_foo needs "flags", "label", "members", "on", "size", which the struct does not have`
 }

@@ -17,3 +17,22 @@ var loader = resolve.New(must(fs.Sub(luaFS, "lua")))
 
 // Add is exported: its signature reaches importers as a fact.
 var Add = must(loader.Load("add")) // want Add:"script add"
+
+// A name the embedded tree does not hold.
+var Missing = must(loader.Load("ad")) // want `no script "ad" in the embedded tree lua; did you mean "add"\?`
+
+// A helper around fs.Sub.
+func scriptFS() fs.FS {
+	sub, err := fs.Sub(luaFS, "lua")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+var helped = resolve.New(scriptFS())
+
+// Helped comes through the helper: its signature is known.
+var Helped = must(helped.Load("add")) // want Helped:"script add"
+
+var Typo = must(helped.Load("addd")) // want `no script "addd" in the embedded tree lua; did you mean "add"\?`

@@ -1,0 +1,3 @@
+%key lock
+%arg token
+return redis.call("DEL", lock)
