@@ -3,9 +3,11 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
@@ -13,7 +15,7 @@ import (
 	"github.com/redislua/redislua/vet/lint"
 )
 
-var update = flag.Bool("update", false, "rewrite vet/lint/redis7.txt from the real redis-server")
+var update = flag.Bool("update", false, "rewrite vet/lint/redis7.txt and commands7.txt from the real redis-server")
 
 // TestLintDataMatchesRedis: the globals and library fields the linter
 // knows (vet/lint/redis7.txt) are what the real redis-server answers to
@@ -59,5 +61,47 @@ func TestLintDataMatchesRedis(t *testing.T) {
 	}
 	if known := len(want) - strings.Count(got, "__redis__"); n != known {
 		t.Errorf("the linter knows %d names, redis-server has %d: run with -update", n, known)
+	}
+}
+
+// TestLintCommandsMatchRedis: the command table the linter knows
+// (vet/lint/commands7.txt: name, first key, last key, step, flags) is
+// the real redis-server's COMMAND reply; -update rewrites it.
+func TestLintCommandsMatchRedis(t *testing.T) {
+	_, here, _, _ := runtime.Caller(0)
+	file := filepath.Join(filepath.Dir(here), "..", "vet", "lint", "commands7.txt")
+	if _, err := os.Stat(file); err != nil {
+		t.Skip("the vet module's sources are not beside this one:", err)
+	}
+	srv := redistest.Real(t)
+	infos, err := srv.Client(t).Command(context.Background()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for name, info := range infos {
+		lines = append(lines, fmt.Sprintf("%s %d %d %d %s", name, info.FirstKeyPos, info.LastKeyPos, info.StepCount, strings.Join(info.Flags, ",")))
+	}
+	sort.Strings(lines)
+	got := strings.Join(lines, "\n") + "\n"
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, line := range lines {
+		f := strings.Fields(line)
+		c, ok := lint.Commands[f[0]]
+		if !ok {
+			t.Errorf("the linter does not know the command %s", f[0])
+			continue
+		}
+		if want := fmt.Sprintf("%s %d %d %d", f[0], c.First, c.Last, c.Step); want != strings.Join(f[:4], " ") {
+			t.Errorf("the linter has %q, redis-server %q", want, line)
+		}
+	}
+	if len(lint.Commands) != len(lines) {
+		t.Errorf("the linter knows %d commands, redis-server %d: run with -update", len(lint.Commands), len(lines))
 	}
 }

@@ -28,6 +28,9 @@
 //	RL106  several values returned from the top level: Redis keeps the
 //	       first
 //	RL107  redis.replicate_commands(): does nothing since Redis 7
+//	RL108  a key argument of a redis.call that is neither a declared key
+//	       nor built from one: cluster-unsafe (key positions from
+//	       redis-server's COMMAND, commands7.txt)
 //
 // E011 also covers what gopher-lua accepts and Redis's Lua 5.1 refuses
 // (goto, labels, numerals such as 3e); the implicit local table arg of a
@@ -86,7 +89,41 @@ var (
 //go:embed redis7.txt
 var redis7 string
 
+// Command is what the linter knows of a Redis command: where its keys
+// are among its arguments (COMMAND INFO's first, last and step, from 1
+// after the name; last -1 is the last argument) and its flags (write,
+// readonly, movablekeys...).
+type Command struct {
+	First, Last, Step int
+	Flags             []string
+}
+
+// Has reports whether the command has a flag.
+func (c Command) Has(flag string) bool {
+	for _, f := range c.Flags {
+		if f == flag {
+			return true
+		}
+	}
+	return false
+}
+
+// Commands are redis-server 7.0.15's commands (commands7.txt, from
+// COMMAND; cli's TestLintCommandsMatchRedis checks and regenerates it).
+var Commands = map[string]Command{}
+
+//go:embed commands7.txt
+var commands7 string
+
 func init() {
+	for _, line := range strings.Split(strings.TrimSpace(commands7), "\n") {
+		var name, flags string
+		var c Command
+		if n, _ := fmt.Sscan(line, &name, &c.First, &c.Last, &c.Step, &flags); n >= 4 {
+			c.Flags = strings.Split(flags, ",")
+			Commands[name] = c
+		}
+	}
 	for _, line := range strings.Split(strings.TrimSpace(redis7), "\n") {
 		name, _, _ := strings.Cut(line, " ")
 		if strings.HasPrefix(name, "__") {
@@ -170,6 +207,10 @@ type variable struct {
 	line  int
 	param *resolve.Param
 	used  bool
+	// What the value may be, for RL108: built from a key (KEYS, a %key,
+	// a variable built from one), unknown (a function's parameter, a
+	// loop variable), or redis.call itself (local rcall = redis.call).
+	keyish, unknown, redisCall bool
 }
 
 type scope struct {
@@ -449,12 +490,36 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 			}
 		}
 		l.exprs(sc, line, s.Exprs...)
-		for _, n := range s.Names {
-			l.declare(sc, n, line)
+		// What each name receives, computed before the names exist
+		// (local key = key reads the outer one).
+		var kinds []variable
+		for i := range s.Names {
+			var k variable
+			switch {
+			case i < len(s.Exprs):
+				k.keyish = l.keyish(s.Exprs[i], sc)
+				k.redisCall = l.isRedisCall(s.Exprs[i], sc)
+			case len(s.Exprs) > 0:
+				k.unknown = true // more names than values: a call's results
+			}
+			kinds = append(kinds, k)
+		}
+		for i, n := range s.Names {
+			v := l.declare(sc, n, line)
+			v.keyish, v.unknown, v.redisCall = kinds[i].keyish, kinds[i].unknown, kinds[i].redisCall
 		}
 	case *ast.AssignStmt:
-		for _, lhs := range s.Lhs {
+		for i, lhs := range s.Lhs {
 			if id, ok := lhs.(*ast.IdentExpr); ok {
+				if v := sc.lookup(id.Value); v != nil {
+					// Flow-insensitive: once built from a key, always.
+					switch {
+					case i < len(s.Rhs):
+						v.keyish = v.keyish || l.keyish(s.Rhs[i], sc)
+					default:
+						v.unknown = true
+					}
+				}
 				if sc.lookup(id.Value) == nil {
 					l.report("W111", Error, lineOf(id, line), id.Value, fmt.Sprintf("assignment to global %s: Redis refuses globals (use local)", id.Value))
 				}
@@ -502,7 +567,7 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		l.exprs(sc, line, s.Exprs...)
 		l.block(s.Stmts, sc, func(in *scope) {
 			for _, n := range s.Names {
-				l.declare(in, n, 0)
+				l.declare(in, n, 0).unknown = true
 			}
 		})
 	case *ast.FuncDefStmt:
@@ -544,11 +609,11 @@ func (l *linter) function(fn *ast.FunctionExpr, sc *scope, method bool) {
 	l.depth++
 	l.block(fn.Stmts, sc, func(in *scope) {
 		if method {
-			in.add(&variable{name: "self", used: true})
+			in.add(&variable{name: "self", used: true, unknown: true})
 		}
 		if fn.ParList != nil {
 			for _, n := range fn.ParList.Names {
-				in.add(&variable{name: n, used: true})
+				in.add(&variable{name: n, used: true, unknown: true})
 			}
 			if fn.ParList.HasVargs {
 				// Lua 5.1 gives a vararg function the local table arg
@@ -648,6 +713,9 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 		l.expr(x.Object, sc, line)
 		l.expr(x.Key, sc, line)
 	case *ast.FuncCallExpr:
+		if l.isRedisCall(x.Func, sc) {
+			l.clusterKeys(x, sc, line)
+		}
 		if isCall(x, "redis", "replicate_commands") && sc.lookup("redis") == nil {
 			l.report("RL107", Warning, line, "replicate_commands", "redis.replicate_commands() does nothing since Redis 7 (scripts always replicate their effects): remove it")
 		}
@@ -744,6 +812,130 @@ func (l *linter) condition(e ast.Expr, sc *scope, line int) {
 	l.probing++
 	l.expr(e, sc, line)
 	l.probing--
+}
+
+// isRedisCall reports whether e is redis.call or redis.pcall, or a local
+// that holds one (local rcall = redis.call).
+func (l *linter) isRedisCall(e ast.Expr, sc *scope) bool {
+	switch x := e.(type) {
+	case *ast.AttrGetExpr:
+		id, ok1 := x.Object.(*ast.IdentExpr)
+		key, ok2 := x.Key.(*ast.StringExpr)
+		return ok1 && ok2 && id.Value == "redis" && sc.lookup("redis") == nil && (key.Value == "call" || key.Value == "pcall")
+	case *ast.IdentExpr:
+		v := sc.lookup(x.Value)
+		return v != nil && v.redisCall
+	}
+	return false
+}
+
+// libraries are the global tables and functions whose results derive
+// only from their arguments, for RL108.
+var libraries = map[string]bool{"string": true, "table": true, "math": true, "cjson": true, "cmsgpack": true, "struct": true, "bit": true, "redis": true, "tostring": true, "tonumber": true, "unpack": true, "select": true, "type": true}
+
+// keyish reports whether the value of e may be a key the script was
+// given: it reads KEYS or a %key, or a variable built from one, or
+// something the linter cannot see through (a function's parameter, the
+// result of a function of the script, a table). A literal, ARGV, or a
+// library call on neither is not.
+func (l *linter) keyish(e ast.Expr, sc *scope) bool {
+	switch x := e.(type) {
+	case nil:
+		return false
+	case *ast.IdentExpr:
+		if v := sc.lookup(x.Value); v != nil {
+			return v.keyish || v.unknown || (v.param != nil && v.param.Kind == resolve.KeyParam)
+		}
+		return x.Value == "KEYS"
+	case *ast.StringExpr, *ast.NumberExpr, *ast.NilExpr, *ast.TrueExpr, *ast.FalseExpr:
+		return false
+	case *ast.AttrGetExpr:
+		return l.keyish(x.Object, sc) || l.keyish(x.Key, sc)
+	case *ast.StringConcatOpExpr:
+		return l.keyish(x.Lhs, sc) || l.keyish(x.Rhs, sc)
+	case *ast.ArithmeticOpExpr:
+		return l.keyish(x.Lhs, sc) || l.keyish(x.Rhs, sc)
+	case *ast.LogicalOpExpr:
+		return l.keyish(x.Lhs, sc) || l.keyish(x.Rhs, sc)
+	case *ast.RelationalOpExpr, *ast.UnaryNotOpExpr, *ast.UnaryLenOpExpr, *ast.UnaryMinusOpExpr:
+		return false
+	case *ast.FuncCallExpr:
+		root := x.Func
+		if x.Receiver != nil {
+			root = x.Receiver // ("k:%s"):format(id), key:upper()
+			if l.keyish(x.Receiver, sc) {
+				return true
+			}
+		} else {
+			for a, ok := root.(*ast.AttrGetExpr); ok; a, ok = root.(*ast.AttrGetExpr) {
+				root = a.Object
+			}
+			id, ok := root.(*ast.IdentExpr)
+			if !ok || sc.lookup(id.Value) != nil || !libraries[id.Value] {
+				return true // a function of the script: cannot see through it
+			}
+		}
+		for _, a := range x.Args {
+			if l.keyish(a, sc) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// clusterKeys reports the key arguments of a redis.call that are
+// neither a declared key nor built from one (RL108): on a cluster such a
+// key may live on another node than the script's declared keys, and
+// Redis refuses or, worse, a moved slot breaks the script later.
+func (l *linter) clusterKeys(call *ast.FuncCallExpr, sc *scope, line int) {
+	if len(call.Args) == 0 {
+		return
+	}
+	name, ok := call.Args[0].(*ast.StringExpr)
+	if !ok {
+		return
+	}
+	c, ok := Commands[strings.ToLower(name.Value)]
+	if !ok || c.First <= 0 || c.Step <= 0 || c.Has("movablekeys") {
+		return
+	}
+	n := len(call.Args) - 1 // the command's arguments after its name
+	end := c.Last
+	if end < 0 {
+		// Keys up to the end: unpack(...) or ... at the end leaves
+		// their number unknown.
+		switch call.Args[n].(type) {
+		case *ast.FuncCallExpr, *ast.Comma3Expr:
+			if n > 0 {
+				return
+			}
+		}
+		end = n + end + 1
+	}
+	for i := c.First; i <= end && i <= n; i += c.Step {
+		arg := call.Args[i]
+		if l.keyish(arg, sc) {
+			continue
+		}
+		word := ""
+		switch x := arg.(type) {
+		case *ast.IdentExpr:
+			word = x.Value
+		case *ast.StringExpr:
+			// The literal as written, for its column.
+			if o, ok := l.s.Origin(lineOf(arg, line)); ok {
+				for _, q := range []string{"'", `"`} {
+					if strings.Contains(o.Text, q+x.Value+q) {
+						word = q + x.Value + q
+						break
+					}
+				}
+			}
+		}
+		l.report("RL108", Warning, lineOf(arg, line), word, fmt.Sprintf("%s key argument %d is neither a declared key nor built from one: on a cluster it may live on another node; declare it with %%key (or pass it in KEYS)", strings.ToUpper(name.Value), i))
+	}
 }
 
 // exprs walks expressions in order.
