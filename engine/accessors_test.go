@@ -35,21 +35,20 @@ func TestAccessors(t *testing.T) {
 					t.Errorf("%s: %s = %#v, %v; go-redis: %#v, %v", code, what, got, gotErr, want, wantErr)
 				}
 			}
-			f, err := call.Float64()
-			rf, rerr := raw.Float64()
-			same("Float64", f, rf, err, rerr)
-			n, err := call.Int64()
-			rn, rerr := raw.Int64()
-			same("Int64", n, rn, err, rerr)
-			x, err := call.Text()
-			rx, rerr := raw.Text()
-			same("Text", x, rx, err, rerr)
-			l, err := call.Slice()
-			rl, rerr := raw.Slice()
-			same("Slice", l, rl, err, rerr)
-			ss, err := call.StringSlice()
-			rss, rerr := raw.StringSlice()
-			same("StringSlice", ss, rss, err, rerr)
+			for _, acc := range []struct {
+				name       string
+				ours, raws func() (any, error)
+			}{
+				{"Float64", func() (any, error) { return call.Float64() }, func() (any, error) { return raw.Float64() }},
+				{"Int64", func() (any, error) { return call.Int64() }, func() (any, error) { return raw.Int64() }},
+				{"Text", func() (any, error) { return call.Text() }, func() (any, error) { return raw.Text() }},
+				{"Slice", func() (any, error) { return call.Slice() }, func() (any, error) { return raw.Slice() }},
+				{"StringSlice", func() (any, error) { return call.StringSlice() }, func() (any, error) { return raw.StringSlice() }},
+			} {
+				got, gotErr := acc.ours()
+				want, wantErr := acc.raws()
+				same(acc.name, got, want, gotErr, wantErr)
+			}
 		}
 		// Typed: a list script's JSON array.
 		s, err := resolve.New(nil).Parse("l", "%return list\nreturn cjson.encode({'a', 'b'})")

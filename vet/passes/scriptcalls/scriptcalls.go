@@ -389,21 +389,27 @@ func (st *state) scriptExpr(e ast.Expr) (scriptRef, bool) {
 				return ref, true
 			}
 		}
-		call, ok := x.(*ast.CallExpr)
-		if !ok || !st.isFunc(call, resolvePkg, "Load") || len(call.Args) != 1 {
-			continue
-		}
-		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok {
-			continue
-		}
-		fs, ok1 := st.loaderExpr(sel.X)
-		name, ok2 := constString(st.pass.TypesInfo, call.Args[0])
-		if ok1 && ok2 {
-			return scriptRef{fs: fs, name: name}, true
+		if call, ok := x.(*ast.CallExpr); ok {
+			if ref, ok := st.loadCall(call); ok {
+				return ref, true
+			}
 		}
 	}
 	return scriptRef{}, false
+}
+
+// loadCall recognises loader.Load("constant name") on a known loader.
+func (st *state) loadCall(call *ast.CallExpr) (scriptRef, bool) {
+	if !st.isFunc(call, resolvePkg, "Load") || len(call.Args) != 1 {
+		return scriptRef{}, false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return scriptRef{}, false
+	}
+	fs, ok1 := st.loaderExpr(sel.X)
+	name, ok2 := constString(st.pass.TypesInfo, call.Args[0])
+	return scriptRef{fs: fs, name: name}, ok1 && ok2
 }
 
 // load returns the signature of a script of this package; nil when it
@@ -432,18 +438,11 @@ func (st *state) signatureOf(e ast.Expr) *signature {
 // checkLoad reports loader.Load of a constant name that the embedded
 // tree does not hold.
 func (st *state) checkLoad(call *ast.CallExpr) {
-	if !st.isFunc(call, resolvePkg, "Load") || len(call.Args) != 1 {
-		return
-	}
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	script, ok := st.loadCall(call)
 	if !ok {
 		return
 	}
-	ref, ok1 := st.loaderExpr(sel.X)
-	name, ok2 := constString(st.pass.TypesInfo, call.Args[0])
-	if !ok1 || !ok2 {
-		return
-	}
+	ref, name := script.fs, script.name
 	l := resolve.New(ref.embed.FS(ref.dir))
 	_, err := l.Load(name)
 	var nf *resolve.NotFoundError
