@@ -66,7 +66,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		}
 	}
 	app := e.app()
-	err := app.RunContext(ctx, append([]string{"redis-lua"}, args...))
+	err := app.RunContext(ctx, append([]string{"redis-lua"}, interspersed(app, args)...))
 	if e.badCommand {
 		return ExitUsage
 	}
@@ -124,6 +124,66 @@ Examples:
 			fmt.Fprintln(e.stderr, msg+" (see --help)")
 		},
 	}
+}
+
+// interspersed moves the flags written after a command's arguments
+// before them (urfave/cli stops reading flags at the first argument), so
+// that "inspect create_foo --json" means "inspect --json create_foo". A
+// flag that takes a value keeps it; "--" ends the flags.
+func interspersed(app *ucli.App, args []string) []string {
+	out := make([]string, 0, len(args))
+	flags, cmds := app.Flags, app.Commands
+	i := 0
+	for i < len(args) {
+		// The flags and the command (or subcommand) at this level.
+		takes := func(name string) bool {
+			for _, f := range flags {
+				for _, n := range f.Names() {
+					if n == name {
+						_, isBool := f.(*ucli.BoolFlag)
+						return !isBool
+					}
+				}
+			}
+			return false
+		}
+		var cmd *ucli.Command
+		var rest []string // arguments of this level, after its flags
+		for ; i < len(args); i++ {
+			a := args[i]
+			if a == "--" {
+				rest = append(rest, args[i:]...)
+				i = len(args)
+				break
+			}
+			if strings.HasPrefix(a, "-") && len(a) > 1 {
+				out = append(out, a)
+				if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takes(name) && i+1 < len(args) {
+					i++
+					out = append(out, args[i])
+				}
+				continue
+			}
+			if cmd == nil && len(rest) == 0 {
+				for _, c := range cmds {
+					if c.HasName(a) {
+						cmd = c
+					}
+				}
+				if cmd != nil {
+					break
+				}
+			}
+			rest = append(rest, a)
+		}
+		if cmd == nil {
+			return append(out, rest...)
+		}
+		out = append(out, args[i])
+		i++
+		flags, cmds = cmd.Flags, cmd.Subcommands
+	}
+	return out
 }
 
 // loader opens the script root with os.OpenRoot, so that no name,

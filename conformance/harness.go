@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -192,12 +193,33 @@ func runOne(ctx context.Context, c *Case, run RunSpec, runner Runner, b *Backend
 	return ""
 }
 
-// flush empties the backend (every master of a cluster).
+// flush empties the backend's database (FLUSHDB: the other databases of
+// the server are not the harness's; on a cluster, the database of every
+// master).
 func flush(ctx context.Context, c redis.UniversalClient) error {
 	if cc, ok := c.(*redis.ClusterClient); ok {
-		return cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return m.FlushAll(ctx).Err() })
+		return cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return m.FlushDB(ctx).Err() })
 	}
-	return c.FlushAll(ctx).Err()
+	return c.FlushDB(ctx).Err()
+}
+
+// Keys counts the keys of the backend's database (every master's on a
+// cluster): the harness empties that database before every case, so a
+// caller runs it only on an empty one, or with the user's consent.
+func Keys(ctx context.Context, c redis.UniversalClient) (int64, error) {
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		var mu sync.Mutex
+		var n int64
+		err := cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			k, err := m.DBSize(ctx).Result()
+			mu.Lock()
+			n += k
+			mu.Unlock()
+			return err
+		})
+		return n, err
+	}
+	return c.DBSize(ctx).Result()
 }
 
 func describe(e *WireError) string {
