@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,7 @@ func failf(format string, args ...any) error {
 // env is what the command reads of its environment.
 type env struct {
 	stdout, stderr io.Writer
+	rawStdout      io.Writer // unbuffered, for conformance serve
 	getenv         func(string) string
 	color          bool // stderr is a terminal
 	badCommand     bool // an unknown command was asked for
@@ -59,7 +61,13 @@ type env struct {
 // its exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	redis.SetLogger(quietLogger{})
-	e := &env{stdout: stdout, stderr: stderr, getenv: getenv}
+	// Buffered output (ls of 11,000 scripts was 11,000 writes), flushed
+	// when the command ends; conformance serve writes its responses
+	// unbuffered, one line each.
+	out, errOut := bufio.NewWriter(stdout), bufio.NewWriter(stderr)
+	defer out.Flush()
+	defer errOut.Flush()
+	e := &env{stdout: out, stderr: errOut, rawStdout: stdout, getenv: getenv}
 	if f, ok := stderr.(*os.File); ok && getenv("NO_COLOR") == "" {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			e.color = true

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/codec"
@@ -56,7 +58,7 @@ keys as they are. A script error prints its traceback and exits 1.
 Example:
   redis-lua --dir examples/lua run create_foo size=5 members='["john","susan","bob"]'`,
 			Flags: []ucli.Flag{
-				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return"},
+				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return: a string reply's bytes as they are (no JSON, no newline)"},
 			},
 			Action:       e.run,
 			BashComplete: e.completeNames,
@@ -70,7 +72,7 @@ Example:
 return clamp(12, 0, 10)'`,
 			Flags: []ucli.Flag{
 				&ucli.StringFlag{Name: "e", Usage: "the code to run"},
-				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return"},
+				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return: a string reply's bytes as they are (no JSON, no newline)"},
 			},
 			Action: e.exec,
 		},
@@ -78,10 +80,22 @@ return clamp(12, 0, 10)'`,
 			Name:      "check",
 			Usage:     "load scripts (all by default) and print every problem as file:line:col: message",
 			ArgsUsage: "[NAME ...]",
-			Description: `Exits 1 when there is any problem.
+			Description: `Prints every problem, then "N scripts, N errors, N warnings". Exits 1
+when there is an error (with --strict, a warning too). Rules are the
+linter's codes (E011, W113, RL108...; see vet/lint); --enable and
+--disable take codes or prefixes.
 
-Example:
-  redis-lua --dir examples/lua check`,
+Examples:
+  redis-lua --dir examples/lua check
+  redis-lua --dir examples/lua check --disable W211,RL108 --strict
+  redis-lua --dir examples/lua check --sarif > redis-lua.sarif`,
+			Flags: []ucli.Flag{
+				&ucli.BoolFlag{Name: "json", Usage: "print the findings as a JSON array on stdout"},
+				&ucli.BoolFlag{Name: "sarif", Usage: "print the findings as SARIF 2.1.0 on stdout (code scanning)"},
+				&ucli.BoolFlag{Name: "strict", Usage: "warnings fail too (exit 1)"},
+				&ucli.StringFlag{Name: "enable", Usage: "report only these rules (`CODES`: comma-separated codes or prefixes)"},
+				&ucli.StringFlag{Name: "disable", Usage: "do not report these rules (`CODES`)"},
+			},
 			Action:       e.check,
 			BashComplete: e.completeNames,
 		},
@@ -243,6 +257,9 @@ func (e *env) ls(c *ucli.Context) error {
 	if err != nil {
 		return failf("%v", err)
 	}
+	if len(names) == 0 {
+		return usagef("no scripts (*.lua) under --dir %s", c.String("dir"))
+	}
 	for _, n := range names {
 		fmt.Fprintln(e.stdout, n)
 	}
@@ -328,6 +345,11 @@ func (e *env) exec(c *ucli.Context) error {
 	// Errors name the file as given (or <inline>), not a file under --dir.
 	e.alias = map[string]string{name + resolve.Ext: shown}
 	l, done, err := e.loader(c)
+	if err != nil && !c.IsSet("dir") {
+		// No script tree where the default --dir points: code that
+		// includes nothing still runs.
+		l, done, err = resolve.New(nil), func() {}, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -376,6 +398,11 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 		}
 		if err != nil {
 			_, err = call.Result()
+		}
+		if text, ok := v.(string); ok && err == nil {
+			// A string reply: its bytes themselves, nothing added.
+			io.WriteString(e.stdout, text)
+			return nil
 		}
 	} else {
 		v, err = call.Result()
@@ -435,8 +462,37 @@ func jsonable(v any) any {
 		return out
 	case error:
 		return x.Error()
+	case string:
+		if !utf8.ValidString(x) {
+			// Not text: the protocol's form, so that no byte is lost.
+			return map[string]string{"$bytes": base64.StdEncoding.EncodeToString([]byte(x))}
+		}
 	}
 	return v
+}
+
+// finding is one problem check reports: a load error or a lint finding.
+type finding struct {
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	Col      int    `json:"col,omitempty"`
+	Code     string `json:"code"` // a lint rule, or the load error's kind
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+}
+
+func (f finding) String() string {
+	pos := f.File
+	if f.Line > 0 {
+		pos += fmt.Sprintf(":%d", f.Line)
+		if f.Col > 0 {
+			pos += fmt.Sprintf(":%d", f.Col)
+		}
+	}
+	if f.Code != "" && f.Code[0] >= 'A' && f.Code[0] <= 'Z' {
+		return fmt.Sprintf("%s: (%s) %s", pos, f.Code, f.Message)
+	}
+	return pos + ": " + f.Message
 }
 
 func (e *env) check(c *ucli.Context) error {
@@ -450,38 +506,179 @@ func (e *env) check(c *ucli.Context) error {
 		if names, err = l.Names(); err != nil {
 			return failf("%v", err)
 		}
-	}
-	scripts, err := l.LoadMany(names...)
-	var lines []string
-	if err != nil {
-		lines = e.diagnostics(c, err)
-	}
-	failed := err != nil
-	dir := c.String("dir")
-	seen := map[string]bool{}
-	for _, s := range lint.Entries(scripts) {
-		for _, f := range lint.Lint(s) {
-			line := e.displayPath(dir, f.String())
-			if !seen[line] {
-				seen[line] = true
-				lines = append(lines, line)
-			}
-			failed = failed || f.Severity == lint.Error
+		if len(names) == 0 {
+			return usagef("no scripts (*.lua) under --dir %s", c.String("dir"))
 		}
 	}
-	sort.SliceStable(lines, func(i, j int) bool { return lessPos(lines[i], lines[j]) })
-	for _, line := range lines {
-		fmt.Fprintln(e.stderr, line)
+	keep, err := ruleFilter(c.String("enable"), c.String("disable"))
+	if err != nil {
+		return err
 	}
-	if failed {
+	scripts, err := l.LoadMany(names...)
+	dir := c.String("dir")
+	var all []finding
+	for _, one := range resolve.Flatten(err) {
+		f := finding{Code: "load", Severity: "error", Message: one.Error()}
+		var re resolve.Error
+		if errors.As(one, &re) {
+			p := re.Pos()
+			f.File, f.Line, f.Col, f.Code = e.displayPath(dir, p.File), p.Line, p.Col, re.Kind()
+			f.Message = strings.TrimPrefix(f.Message, p.String()+": ")
+		}
+		all = append(all, f)
+	}
+	for _, s := range lint.Entries(scripts) {
+		if c.Context.Err() != nil {
+			return c.Context.Err()
+		}
+		for _, lf := range lint.Lint(s) {
+			sev := "warning"
+			if lf.Severity == lint.Error {
+				sev = "error"
+			}
+			all = append(all, finding{File: e.displayPath(dir, lf.Pos.File), Line: lf.Pos.Line, Col: lf.Pos.Col, Code: lf.Code, Severity: sev, Message: lf.Message})
+		}
+	}
+	// Without repeats (a file included by many scripts), filtered, in
+	// file and line order.
+	seen := map[finding]bool{}
+	var out []finding
+	errorsN, warningsN := 0, 0
+	for _, f := range all {
+		if seen[f] || (f.Code != "" && f.Code[0] >= 'A' && f.Code[0] <= 'Z' && !keep(f.Code)) {
+			continue
+		}
+		seen[f] = true
+		out = append(out, f)
+		if f.Severity == "error" {
+			errorsN++
+		} else {
+			warningsN++
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	switch {
+	case c.Bool("json"):
+		if out == nil {
+			out = []finding{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+	case c.Bool("sarif"):
+		writeSARIF(e.stdout, out)
+	default:
+		for _, f := range out {
+			fmt.Fprintln(e.stderr, f)
+		}
+		fmt.Fprintf(e.stderr, "%d scripts, %d errors, %d warnings\n", len(names), errorsN, warningsN)
+	}
+	if errorsN > 0 || (c.Bool("strict") && warningsN > 0) {
 		return &exitError{code: ExitScript}
 	}
 	return nil
 }
 
+// ruleFilter reads --enable and --disable: comma-separated rule codes or
+// prefixes (W2, RL1). A rule is kept when enabled (or nothing is) and
+// not disabled.
+func ruleFilter(enable, disable string) (func(code string) bool, error) {
+	split := func(s string) []string {
+		var out []string
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, strings.ToUpper(p))
+			}
+		}
+		return out
+	}
+	on, off := split(enable), split(disable)
+	matches := func(code string, list []string) bool {
+		for _, p := range list {
+			if strings.HasPrefix(code, p) {
+				return true
+			}
+		}
+		return false
+	}
+	return func(code string) bool {
+		return (len(on) == 0 || matches(code, on)) && !matches(code, off)
+	}, nil
+}
+
+// writeSARIF writes findings as SARIF 2.1.0, the format code-scanning
+// services read: one run of the tool redis-lua, one result per finding.
+func writeSARIF(w io.Writer, fs []finding) {
+	type region struct {
+		StartLine   int `json:"startLine,omitempty"`
+		StartColumn int `json:"startColumn,omitempty"`
+	}
+	type location struct {
+		PhysicalLocation struct {
+			ArtifactLocation struct {
+				URI string `json:"uri"`
+			} `json:"artifactLocation"`
+			Region *region `json:"region,omitempty"`
+		} `json:"physicalLocation"`
+	}
+	type result struct {
+		RuleID  string `json:"ruleId"`
+		Level   string `json:"level"`
+		Message struct {
+			Text string `json:"text"`
+		} `json:"message"`
+		Locations []location `json:"locations"`
+	}
+	results := []result{}
+	rules := map[string]bool{}
+	for _, f := range fs {
+		var r result
+		r.RuleID, r.Level, r.Message.Text = f.Code, f.Severity, f.Message
+		var loc location
+		loc.PhysicalLocation.ArtifactLocation.URI = filepath.ToSlash(f.File)
+		if f.Line > 0 {
+			loc.PhysicalLocation.Region = &region{StartLine: f.Line, StartColumn: f.Col}
+		}
+		r.Locations = []location{loc}
+		results = append(results, r)
+		rules[f.Code] = true
+	}
+	type rule struct {
+		ID string `json:"id"`
+	}
+	var ruleList []rule
+	for id := range rules {
+		ruleList = append(ruleList, rule{id})
+	}
+	sort.Slice(ruleList, func(i, j int) bool { return ruleList[i].ID < ruleList[j].ID })
+	doc := map[string]any{
+		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+		"version": "2.1.0",
+		"runs": []any{map[string]any{
+			"tool":    map[string]any{"driver": map[string]any{"name": "redis-lua", "version": Version(), "informationUri": "https://github.com/redislua/redislua", "rules": ruleList}},
+			"results": results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(doc)
+}
+
 func (e *env) load(c *ucli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("load takes no arguments")
+	}
+	if c.String("redis") == "" && e.getenv("REDIS_URL") == "" {
+		return usagef("load needs --redis or REDIS_URL: loading scripts into an embedded Redis that is gone at exit does nothing")
 	}
 	l, done, err := e.loader(c)
 	if err != nil {
@@ -491,6 +688,9 @@ func (e *env) load(c *ucli.Context) error {
 	all, err := l.LoadAll()
 	if err != nil {
 		return e.loadErr(c, err)
+	}
+	if len(all) == 0 {
+		return usagef("no scripts (*.lua) under --dir %s", c.String("dir"))
 	}
 	client, closeClient, err := e.connect(c)
 	if err != nil {

@@ -73,7 +73,7 @@ Examples:
 			Action: func(c *ucli.Context) error {
 				runner := conformance.NewBuiltin()
 				defer runner.Close()
-				if err := conformance.Serve(c.Context, os.Stdin, e.stdout, runner); err != nil {
+				if err := conformance.Serve(c.Context, os.Stdin, e.rawStdout, runner); err != nil {
 					return failf("serve: %v", err)
 				}
 				return nil

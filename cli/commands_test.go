@@ -1,0 +1,118 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/redislua/redislua/cli"
+)
+
+// countingWriter counts the writes it receives.
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(p)
+}
+
+// TestOutputBuffered: ls of 2,000 scripts is a handful of writes, not
+// one per name.
+func TestOutputBuffered(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 2000 {
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("s%04d.lua", i)), []byte("return 1"), 0o644)
+	}
+	var out, errOut countingWriter
+	code := cli.Main(context.Background(), []string{"--dir", dir, "ls"}, &out, &errOut, func(string) string { return "" })
+	if code != 0 || strings.Count(out.String(), "\n") != 2000 {
+		t.Fatalf("ls: exit %d, %d lines", code, strings.Count(out.String(), "\n"))
+	}
+	if out.writes > 10 {
+		t.Errorf("ls of 2,000 names made %d writes", out.writes)
+	}
+}
+
+// TestRepliesLossless: a reply that is not UTF-8 prints as {"$bytes":
+// base64} (it became U+FFFD); --raw prints its bytes themselves.
+func TestRepliesLossless(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, dir, nil, "exec", "-e", `return "\255\254ok"`)
+	if r.code != 0 || r.stdout != `{"$bytes":"//5vaw=="}`+"\n" {
+		t.Errorf("binary reply: %+v", r)
+	}
+	r = run(t, dir, nil, "exec", "-e", `return {"é", "\255"}`)
+	if r.code != 0 || r.stdout != `["é",{"$bytes":"/w=="}]`+"\n" {
+		t.Errorf("array reply: %+v", r)
+	}
+	r = run(t, dir, nil, "exec", "--raw", "-e", `return "\255\254ok"`)
+	if r.code != 0 || r.stdout != "\xff\xfeok" {
+		t.Errorf("--raw: %q", r.stdout)
+	}
+}
+
+// TestClearRefusals: load without a server, and an empty or missing
+// --dir, exit 2 with one line (they printed nothing and exited 0).
+func TestClearRefusals(t *testing.T) {
+	empty := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dir", empty, "load"}, "load needs --redis or REDIS_URL"},
+		{[]string{"--dir", empty, "ls"}, "no scripts (*.lua) under --dir"},
+		{[]string{"--dir", empty, "check"}, "no scripts (*.lua) under --dir"},
+		{[]string{"--dir", filepath.Join(empty, "missing"), "ls"}, "--dir " + filepath.Join(empty, "missing") + ": no such file or directory"},
+		{[]string{"--dir", filepath.Join(empty, "missing"), "check"}, "no such file or directory"},
+	} {
+		r := run(t, empty, nil, tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+// TestCheckOutputs: the summary, --strict, rule selection, --json and
+// --sarif.
+func TestCheckOutputs(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.lua"), []byte("local unused = 1\nreturn redis.call('GET', 'k')\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.lua"), []byte("return 1\n"), 0o644)
+	r := run(t, dir, nil, "--dir", ".", "check")
+	if r.code != 0 || !strings.HasSuffix(r.stderr, "2 scripts, 0 errors, 2 warnings\n") {
+		t.Errorf("check: %+v", r)
+	}
+	r = run(t, dir, nil, "--dir", ".", "check", "--strict")
+	if r.code != 1 {
+		t.Errorf("--strict with warnings: exit %d", r.code)
+	}
+	r = run(t, dir, nil, "--dir", ".", "check", "--strict", "--disable", "W2,RL108")
+	if r.code != 0 || !strings.HasSuffix(r.stderr, "2 scripts, 0 errors, 0 warnings\n") {
+		t.Errorf("--disable: %+v", r)
+	}
+	r = run(t, dir, nil, "--dir", ".", "check", "--enable", "W211", "--json")
+	var fs []struct{ File, Code, Severity string }
+	if err := json.Unmarshal([]byte(r.stdout), &fs); err != nil || len(fs) != 1 || fs[0].Code != "W211" || fs[0].File != "a.lua" || fs[0].Severity != "warning" {
+		t.Errorf("--json: %v %+v", err, r)
+	}
+	r = run(t, dir, nil, "--dir", ".", "check", "--sarif")
+	var sarif struct {
+		Version string
+		Runs    []struct {
+			Results []struct {
+				RuleID string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 2 {
+		t.Errorf("--sarif: %v\n%s", err, r.stdout)
+	}
+}
