@@ -1,7 +1,8 @@
 // Package cli is the redis-lua command line (cmd/redis-lua): render,
 // inspect, ls, run, exec, check and load redislua scripts.
 //
-// Exit codes: 0 ok, 1 a script or Redis error, 2 a usage error. Results
+// Exit codes: 0 ok, 1 a script or Redis error, 2 a usage error, 130
+// interrupted (Ctrl-C). Results
 // go to stdout, diagnostics to stderr.
 package cli
 
@@ -23,9 +24,10 @@ import (
 
 // Exit codes.
 const (
-	ExitOK     = 0
-	ExitScript = 1 // a script or Redis error
-	ExitUsage  = 2 // a usage error
+	ExitOK        = 0
+	ExitScript    = 1   // a script or Redis error
+	ExitUsage     = 2   // a usage error
+	ExitInterrupt = 130 // Ctrl-C (SIGINT), as shells report 128+2
 )
 
 // exitError carries an exit code; its message is printed on stderr
@@ -82,6 +84,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		return ExitOK
 	}
 	var ee *exitError
+	if ctx.Err() != nil && !errors.As(err, &ee) {
+		// Interrupted (the context is cancelled by SIGINT).
+		fmt.Fprintln(e.stderr, "redis-lua: interrupted")
+		return ExitInterrupt
+	}
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
 			fmt.Fprintln(stderr, "redis-lua: "+ee.msg)
@@ -110,14 +117,13 @@ Examples:
 			&ucli.StringFlag{Name: "redis", Usage: "Redis URL: redis://[user:password@]host:port/db, rediss:// for TLS, redis+cluster://host:port,host:port for a cluster (default $REDIS_URL; without either, an embedded in-memory Redis)"},
 			&ucli.BoolFlag{Name: "cluster", Usage: "treat --redis as the seed of a Redis Cluster"},
 		},
-		Commands:             e.commands(),
+		Commands:             e.withUsageErrors(append(e.commands(), e.completionCommand(), e.manCommand())),
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
 		Writer:               e.stdout,
 		ErrWriter:            e.stderr,
 		ExitErrHandler:       func(*ucli.Context, error) {},
 		OnUsageError: func(c *ucli.Context, err error, _ bool) error {
-			return usagef("%v (see --help)", err)
+			return usagef("%v (see: redis-lua help)", err)
 		},
 		CommandNotFound: func(c *ucli.Context, name string) {
 			e.badCommand = true
@@ -129,9 +135,22 @@ Examples:
 			if hint := directive.Suggest(name, names); hint != "" {
 				msg += fmt.Sprintf("; did you mean %q?", hint)
 			}
-			fmt.Fprintln(e.stderr, msg+" (see --help)")
+			fmt.Fprintln(e.stderr, msg+" (see: redis-lua help)")
 		},
 	}
+}
+
+// withUsageErrors makes a command's flag errors one line with a hint
+// (urfave/cli prints "Incorrect Usage" and the whole help otherwise).
+func (e *env) withUsageErrors(cmds []*ucli.Command) []*ucli.Command {
+	for _, cmd := range cmds {
+		name := cmd.Name
+		cmd.OnUsageError = func(c *ucli.Context, err error, _ bool) error {
+			return usagef("%s: %v (see: redis-lua help %s)", name, err, name)
+		}
+		e.withUsageErrors(cmd.Subcommands)
+	}
+	return cmds
 }
 
 // interspersed moves the flags written after a command's arguments

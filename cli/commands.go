@@ -267,7 +267,7 @@ func (e *env) ls(c *ucli.Context) error {
 }
 
 // values reads name=value arguments by the script's declared types.
-func values(s *resolve.Script, args []string) (map[string]any, error) {
+func values(s *resolve.Script, args []string, command string) (map[string]any, error) {
 	vals := map[string]any{}
 	given := map[string]bool{}
 	var problems []string
@@ -310,7 +310,13 @@ func values(s *resolve.Script, args []string) (map[string]any, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, usagef("%s: %s\nusage: redis-lua run %s", s.Name(), strings.Join(problems, "; "), usageLine(s))
+		line := usageLine(s)
+		if command == "exec" {
+			// exec's script is its code: the values follow it.
+			_, rest, _ := strings.Cut(line, " ")
+			line = "(-e CODE | FILE) " + rest
+		}
+		return nil, usagef("%s: %s\nusage: redis-lua %s %s", s.Name(), strings.Join(problems, "; "), command, strings.TrimSpace(line))
 	}
 	return vals, nil
 }
@@ -333,6 +339,8 @@ func (e *env) exec(c *ucli.Context) error {
 		return usagef("exec needs -e CODE or a FILE")
 	case code == "" && strings.Contains(args[0], "="):
 		return usagef("exec needs -e CODE or a FILE before the values")
+	case code != "" && len(args) > 0 && !strings.Contains(args[0], "="):
+		return usagef("exec takes -e CODE or a FILE, not both (%q)", args[0])
 	case code == "":
 		b, err := os.ReadFile(args[0])
 		if err != nil {
@@ -380,7 +388,7 @@ func execName(dir, file string) string {
 
 // call runs s with name=value args and prints the result.
 func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
-	vals, err := values(s, args)
+	vals, err := values(s, args, c.Command.Name)
 	if err != nil {
 		return err
 	}
@@ -389,7 +397,24 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 		return err
 	}
 	defer closeClient()
-	call := engine.New(client).Run(c.Context, s, vals)
+	// The call runs aside, so that an interrupt ends the command at
+	// once: go-redis notices a cancelled context only when its read
+	// times out.
+	calls := make(chan *engine.Call, 1)
+	go func() { calls <- engine.New(client).Run(c.Context, s, vals) }()
+	var call *engine.Call
+	select {
+	case call = <-calls:
+	case <-c.Context.Done():
+	}
+	if c.Context.Err() != nil {
+		// Interrupted while the script ran.
+		msg := "interrupted"
+		if c.String("redis") != "" || e.getenv("REDIS_URL") != "" {
+			msg += "; " + killScript(client)
+		}
+		return &exitError{code: ExitInterrupt, msg: msg}
+	}
 	var v any
 	if c.Bool("raw") {
 		v, err = call.Reply()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -25,7 +26,15 @@ func (e *env) connect(c *ucli.Context) (redis.UniversalClient, func(), error) {
 		}
 		fmt.Fprintln(e.stderr, "redis-lua: no --redis or REDIS_URL: using an embedded in-memory Redis (its data is gone at exit)")
 		client := redis.NewClient(&redis.Options{Addr: m.Addr()})
-		return client, func() { client.Close(); m.Close() }, nil
+		return client, func() {
+			client.Close()
+			if c.Context.Err() == nil {
+				// miniredis's Close waits for a running script, which
+				// nothing can stop: after an interrupt the process
+				// exits without it.
+				m.Close()
+			}
+		}, nil
 	}
 	client, err := newClient(raw, c.Bool("cluster"))
 	if err != nil {
@@ -93,3 +102,22 @@ func redactErr(err error, raw string) string {
 type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
+
+// killScript is what an interrupted call does on a real server: the
+// script may still be running there (Redis runs it to its end and
+// answers BUSY to everyone meanwhile), so it sends SCRIPT KILL and says
+// what happened.
+func killScript(client redis.UniversalClient) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := client.ScriptKill(ctx).Err()
+	switch {
+	case err == nil:
+		return "sent SCRIPT KILL: the script was stopped"
+	case strings.Contains(err.Error(), "NOTBUSY"):
+		return "no script is running on the server any more"
+	case strings.Contains(err.Error(), "UNKILLABLE"):
+		return "the script has written, so Redis refuses to kill it (SCRIPT KILL: UNKILLABLE): it runs to its end, and the server answers BUSY until then; only SHUTDOWN NOSAVE stops it, losing every write since the last save"
+	}
+	return "SCRIPT KILL: " + err.Error()
+}

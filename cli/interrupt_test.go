@@ -1,0 +1,75 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redislua/redislua/redistest"
+)
+
+// interrupt starts the binary, sends SIGINT after a second, and returns
+// its exit code, stderr and how long it took to end after the signal.
+func interrupt(t *testing.T, env []string, args ...string) (int, string, time.Duration) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	cmd.Process.Signal(syscall.SIGINT)
+	sent := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running 15 s after SIGINT\n%s", errb.String())
+	}
+	return cmd.ProcessState.ExitCode(), errb.String(), time.Since(sent)
+}
+
+const forever = "local i = 0 while i < 3e9 do i = i + 1 end return i"
+
+// TestInterruptEmbedded: Ctrl-C stops a long script on the embedded Redis
+// at once, exit 130 (it hung in miniredis's Close, and a second Ctrl-C
+// was swallowed).
+func TestInterruptEmbedded(t *testing.T) {
+	code, stderr, took := interrupt(t, nil, "exec", "-e", forever)
+	if code != 130 || !strings.Contains(stderr, "redis-lua: interrupted") || took > 3*time.Second {
+		t.Errorf("exit %d after %v:\n%s", code, took, stderr)
+	}
+}
+
+// TestInterruptRealServer: on a real server the running script is
+// killed (SCRIPT KILL) and the server answers again; a script that has
+// written cannot be killed, and the command says so.
+func TestInterruptRealServer(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "REDIS_URL=" + srv.URL()
+	code, stderr, took := interrupt(t, []string{url}, "exec", "-e", forever)
+	if code != 130 || !strings.Contains(stderr, "interrupted; sent SCRIPT KILL: the script was stopped") || took > 5*time.Second {
+		t.Errorf("exit %d after %v:\n%s", code, took, stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := srv.Client(t).Ping(ctx).Err(); err != nil {
+		t.Errorf("the server after the interrupt: %v", err)
+	}
+	code, stderr, _ = interrupt(t, []string{url}, "exec", "-e", "redis.call('SET', 'w', 1) "+forever)
+	if code != 130 || !strings.Contains(stderr, "Redis refuses to kill it") {
+		t.Errorf("a script that wrote: exit %d:\n%s", code, stderr)
+	}
+	srv.Stop() // still busy with the unkillable script
+}
