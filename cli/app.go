@@ -117,7 +117,7 @@ Examples:
 			&ucli.StringFlag{Name: "redis", Usage: "Redis URL: redis://[user:password@]host:port/db, rediss:// for TLS, redis+cluster://host:port,host:port for a cluster (default $REDIS_URL; without either, an embedded in-memory Redis)"},
 			&ucli.BoolFlag{Name: "cluster", Usage: "treat --redis as the seed of a Redis Cluster"},
 		},
-		Commands:             e.withUsageErrors(append(e.commands(), e.completionCommand(), e.manCommand())),
+		Commands:             e.withUsageErrors(append(e.commands(), e.genCommand(), e.completionCommand(), e.manCommand())),
 		EnableBashCompletion: true,
 		Writer:               e.stdout,
 		ErrWriter:            e.stderr,

@@ -13,6 +13,7 @@ require (
 	github.com/redislua/redislua/resolve v0.1.0
 	github.com/redislua/redislua/vet v0.1.0
 	github.com/urfave/cli/v2 v2.27.7
+	golang.org/x/tools v0.52.0
 )
 
 require (
@@ -23,5 +24,4 @@ require (
 	github.com/yuin/gopher-lua v1.1.2 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/tools v0.52.0 // indirect
 )
