@@ -194,11 +194,11 @@ func TestCommands(t *testing.T) {
 	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &sig) != nil {
 		t.Fatalf("inspect --json = %+v", r)
 	}
-	if got, _ := json.Marshal(sig); string(got) != `{"args":[{"name":"capacity","type":"integer"},{"name":"rate","type":"number"},{"name":"cost","type":"integer"}],"includes":["lib/util"],"keys":["bucket_key"],"name":"rate_limit","return":"dict","sha1":"`+sig["sha1"].(string)+`"}` {
+	if got, _ := json.Marshal(sig); string(got) != `{"args":[{"name":"capacity","type":"integer"},{"name":"rate","type":"number"},{"name":"cost","type":"integer"}],"flags":[],"includes":["lib/util"],"keys":["bucket_key"],"name":"rate_limit","return":"dict","sha1":"`+sig["sha1"].(string)+`"}` {
 		t.Errorf("inspect --json = %s", got)
 	}
 	r = run(t, examples, nil, "--dir", "lua", "inspect", "broken_foo")
-	if r.code != 0 || !strings.Contains(r.stdout, "args:     size integer\nreturn:   integer\nincludes: lib/foo_keys\n") {
+	if r.code != 0 || !strings.Contains(r.stdout, "args:     size integer\nreturn:   integer\nincludes: lib/foo_keys\nflags:    (none)\n") {
 		t.Errorf("inspect = %+v", r)
 	}
 	r = run(t, examples, nil, "--dir", "lua", "check")

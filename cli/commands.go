@@ -36,7 +36,7 @@ func (e *env) commands() []*ucli.Command {
 			ArgsUsage:   "NAME",
 			Description: "Example:\n  redis-lua --dir examples/lua inspect --json create_foo",
 			Flags: []ucli.Flag{
-				&ucli.BoolFlag{Name: "json", Usage: `stable machine output: {"name","sha1","keys","args":[{"name","type"}],"return","includes"}`},
+				&ucli.BoolFlag{Name: "json", Usage: `stable machine output: {"name","sha1","keys","args":[{"name","type"}],"return","includes","flags"}`},
 			},
 			Action:       e.inspect,
 			BashComplete: e.completeNames,
@@ -162,6 +162,7 @@ type Signature struct {
 	Args     []ArgEntry `json:"args"`
 	Return   *string    `json:"return"`
 	Includes []string   `json:"includes"`
+	Flags    []string   `json:"flags"` // Redis 7 script flags of the #! line
 }
 
 // ArgEntry is one argument: its name and canonical type (null untyped).
@@ -179,7 +180,7 @@ func typeName(t codec.Type) *string {
 }
 
 func signature(s *resolve.Script) Signature {
-	sig := Signature{Name: s.Name(), SHA1: s.SHA1(), Keys: []string{}, Args: []ArgEntry{}, Return: typeName(s.Return()), Includes: []string{}}
+	sig := Signature{Name: s.Name(), SHA1: s.SHA1(), Keys: []string{}, Args: []ArgEntry{}, Return: typeName(s.Return()), Includes: []string{}, Flags: append([]string{}, s.Flags()...)}
 	for _, k := range s.Keys() {
 		sig.Keys = append(sig.Keys, k.Name)
 	}
@@ -239,8 +240,8 @@ func (e *env) inspect(c *ucli.Context) error {
 	if sig.Return != nil {
 		ret = *sig.Return
 	}
-	fmt.Fprintf(e.stdout, "name:     %s\nsha1:     %s\nkeys:     %s\nargs:     %s\nreturn:   %s\nincludes: %s\nusage:    redis-lua run %s\n",
-		sig.Name, sig.SHA1, orNone(sig.Keys), orNone(args), ret, orNone(sig.Includes), usageLine(s))
+	fmt.Fprintf(e.stdout, "name:     %s\nsha1:     %s\nkeys:     %s\nargs:     %s\nreturn:   %s\nincludes: %s\nflags:    %s\nusage:    redis-lua run %s\n",
+		sig.Name, sig.SHA1, orNone(sig.Keys), orNone(args), ret, orNone(sig.Includes), orNone(sig.Flags), usageLine(s))
 	return nil
 }
 

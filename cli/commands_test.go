@@ -116,3 +116,19 @@ func TestCheckOutputs(t *testing.T) {
 		t.Errorf("--sarif: %v\n%s", err, r.stdout)
 	}
 }
+
+// TestInspectFlags: an entry point's Redis 7 flags are shown by inspect
+// and inspect --json.
+func TestInspectFlags(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ro.lua"), []byte("#!lua flags=no-writes,allow-oom\n%key k\nreturn redis.call('GET', k)\n"), 0o644)
+	r := run(t, dir, nil, "--dir", ".", "inspect", "ro")
+	if r.code != 0 || !strings.Contains(r.stdout, "flags:    no-writes, allow-oom\n") {
+		t.Errorf("inspect: %+v", r)
+	}
+	r = run(t, dir, nil, "--dir", ".", "inspect", "--json", "ro")
+	var sig struct{ Flags []string }
+	if json.Unmarshal([]byte(r.stdout), &sig) != nil || strings.Join(sig.Flags, ",") != "no-writes,allow-oom" {
+		t.Errorf("inspect --json: %+v", r)
+	}
+}

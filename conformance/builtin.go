@@ -59,7 +59,7 @@ func (b *Builtin) Do(ctx context.Context, req Request) Response {
 	switch req.Op {
 	case "load":
 		render := s.Source()
-		resp := Response{OK: true, Render: &render, Keys: []string{}, Args: []Arg{}, Return: typeName(s.Return())}
+		resp := Response{OK: true, Render: &render, Keys: []string{}, Args: []Arg{}, Return: typeName(s.Return()), Flags: s.Flags()}
 		for _, k := range s.Keys() {
 			resp.Keys = append(resp.Keys, k.Name)
 		}

@@ -37,6 +37,9 @@ type Signature struct {
 	Keys   []string `json:"keys"`
 	Args   []Arg    `json:"args"`
 	Return *string  `json:"return"`
+	// Flags are Redis 7's script flags of the top script's #! line;
+	// compared only when the case gives them.
+	Flags []string `json:"flags,omitempty"`
 }
 
 // Arg is one argument and its canonical type (nil: untyped).

@@ -110,6 +110,9 @@ func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome
 	}
 	if c.Signature != nil {
 		got := Signature{Keys: resp.Keys, Args: resp.Args, Return: resp.Return}
+		if c.Signature.Flags != nil {
+			got.Flags = resp.Flags
+		}
 		// A runner may leave out empty lists.
 		if got.Keys == nil {
 			got.Keys = []string{}

@@ -32,6 +32,7 @@ type Response struct {
 	Keys   []string        `json:"keys,omitempty"`
 	Args   []Arg           `json:"args,omitempty"`
 	Return *string         `json:"return,omitempty"`
+	Flags  []string        `json:"flags,omitempty"` // load: Redis 7's script flags
 	Frames []Frame         `json:"frames,omitempty"`
 	Result json.RawMessage `json:"result,omitempty"`
 	Error  *WireError      `json:"error,omitempty"`

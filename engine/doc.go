@@ -136,6 +136,20 @@
 //	a dropped connection after the request, a        ≤once outcome unknown (never resent)
 //	  lost reply, a timeout
 //
+// # Redis 7 script flags
+//
+// A script whose first line is Redis 7's "#!lua flags=..." runs as its
+// flags say: no-writes with EVALSHA_RO and EVAL_RO (read-only commands,
+// which a ClusterClient with ReadOnly or RouteByLatency, and a client of
+// a replica, send to replicas), allow-cross-slot-keys without the
+// engine's check of the declared keys' slots (the server checks them).
+// Whether the server knows the #! line is asked once per engine, with a
+// script that writes nothing ("#!lua flags=no-writes" returning 1): a
+// server that refuses it (Redis before 7, miniredis) gets every flagged
+// script with the line blanked, another SHA1, and the plain commands. A
+// refusal of a flagged script for READONLY, OOM, NOREPLICAS or MISCONF
+// happens before it runs (see judge).
+//
 // # Errors
 //
 // Values that do not fit the script are an *ArgsError listing unknown

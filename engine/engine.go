@@ -3,7 +3,10 @@ package engine
 import (
 	"cmp"
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,16 +41,32 @@ type Engine struct {
 	kind    clientKind
 	scripts sync.Map // *resolve.Script → *prepared
 	last    atomic.Pointer[prepared]
+	// shebang is whether the server runs scripts with Redis 7's #! flags
+	// line: 0 not known yet, 1 yes, 2 no (Redis before 7, miniredis).
+	shebang atomic.Int32
 }
 
 // prepared is what every call of a script shares.
 type prepared struct {
-	engine    *Engine
-	script    *resolve.Script
-	sha, body []byte // the script's SHA1 and source, shared: never written
+	engine *Engine
+	script *resolve.Script
+	// v[0] is the script as rendered; v[1] what is sent to a server
+	// without script flags: the #! line blanked (so another SHA1), the
+	// plain commands. They are one for a script without a #! line.
+	v [2]variant
 	// selfErring: the source can build an error reply of its own (see
-	// judge); flagged: it starts with Redis 7's #! flags line.
-	selfErring, flagged bool
+	// judge).
+	selfErring bool
+	flagged    bool // it starts with Redis 7's #! line
+	crossSlot  bool // its flags allow keys in several slots
+}
+
+// variant is a form of a script that a call sends.
+type variant struct {
+	sha, body []byte // shared: never written
+	text      string // the body (SCRIPT LOAD takes it without a copy)
+	ro        bool   // flags=no-writes: EVALSHA_RO, EVAL_RO
+	flagged   bool   // the body starts with the #! line
 }
 
 // readOnlyBytes returns the bytes of s without copying them. go-redis
@@ -88,11 +107,20 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 	p, ok := e.scripts.Load(s)
 	if !ok {
 		src := s.Source()
-		p, _ = e.scripts.LoadOrStore(s, &prepared{
-			engine: e, script: s, sha: readOnlyBytes(s.SHA1()), body: readOnlyBytes(src),
-			selfErring: selfErring.MatchString(src),
-			flagged:    strings.HasPrefix(src, "#!"),
-		})
+		np := &prepared{engine: e, script: s, selfErring: selfErring.MatchString(src), flagged: strings.HasPrefix(src, "#!")}
+		np.v[0] = variant{sha: readOnlyBytes(s.SHA1()), body: readOnlyBytes(src), text: src, flagged: np.flagged}
+		np.v[1] = np.v[0]
+		if np.flagged {
+			for _, f := range s.Flags() {
+				np.v[0].ro = np.v[0].ro || f == "no-writes"
+				np.crossSlot = np.crossSlot || f == "allow-cross-slot-keys"
+			}
+			// Blank the #! line, keeping the line numbers.
+			plain := src[strings.IndexByte(src+"\n", '\n'):]
+			sum := sha1.Sum([]byte(plain))
+			np.v[1] = variant{sha: []byte(hex.EncodeToString(sum[:])), body: readOnlyBytes(plain), text: plain}
+		}
+		p, _ = e.scripts.LoadOrStore(s, np)
 	}
 	e.last.Store(p.(*prepared))
 	return p.(*prepared)
@@ -104,6 +132,7 @@ type Call struct {
 	cmd    scriptCmd
 	marker marker
 	prep   *prepared // the engine and the script, prepared
+	v      *variant  // the form of the script it sends
 	odd    *oddities // what most calls never have; nil until needed
 	buf    [6]any    // the command's arguments when they are few
 	once   sync.Once
@@ -199,15 +228,15 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 	}
 	m.asked.Store(true)
 	if m.eval {
-		return c.prep.body, nil
+		return c.v.body, nil
 	}
-	return c.prep.sha, nil
+	return c.v.sha, nil
 }
 
 // String is what go-redis prints for the argument (cmd.String(), and
 // so the hooks of tracing and metrics): the script's name and SHA1,
 // "create_foo@<sha1>".
-func (m *marker) String() string { return m.call.prep.script.Name() + "@" + string(m.call.prep.sha) }
+func (m *marker) String() string { return m.call.prep.script.Name() + "@" + string(m.call.v.sha) }
 
 // ScriptOf returns the script that a go-redis command runs, when the
 // command is a call of an engine: for a hook (tracing, metrics, logs)
@@ -236,19 +265,27 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 		return failed(&CallError{Script: s.Name(), Outcome: ErrNotExecuted, Err: errNilContext})
 	}
 	c := &Call{prep: e.prepare(s)}
+	c.v = &c.prep.v[0]
+	if c.prep.flagged && !e.runsShebang(ctx) {
+		c.v = &c.prep.v[1]
+	}
 	c.marker.call = c
 	nk, na := len(s.Keys()), len(s.Args())
 	args := c.buf[:0]
 	if n := 3 + nk + na; n > len(c.buf) {
 		args = make([]any, 0, n)
 	}
-	args = append(args, "evalsha", &c.marker, nk)
+	cmd := "evalsha"
+	if c.v.ro {
+		cmd = "evalsha_ro"
+	}
+	args = append(args, cmd, &c.marker, nk)
 	args = args[:3+nk+na]
 	if err := bind(s, values, args[3:]); err != nil {
 		c.odd = &oddities{err: err}
 		return c
 	}
-	if e.kind == kindCluster && nk > 1 {
+	if e.kind == kindCluster && nk > 1 && !(c.prep.crossSlot && c.v.flagged) {
 		if err := checkSlots(s, args[3:3+nk]); err != nil {
 			c.odd = &oddities{err: err}
 			return c
@@ -291,16 +328,50 @@ func keyText(k any) string {
 	return ""
 }
 
-// cmdName is the command the call sends: "evalsha" or "eval".
+// cmdName is the command the call sends: "evalsha" or "eval" (their
+// _ro forms for a no-writes script).
 func (c *Call) cmdName() string {
 	name, _ := c.cmd.Args()[0].(string)
 	return name
 }
 
-// useEval turns the call into EVAL with the body before it is sent.
+// sendsSHA reports whether the call sends EVALSHA or EVALSHA_RO.
+func (c *Call) sendsSHA() bool { return strings.HasPrefix(c.cmdName(), "evalsha") }
+
+// useEval turns the call into EVAL (EVAL_RO) with the body before it is
+// sent.
 func (c *Call) useEval() {
 	c.cmd.Args()[0] = "eval"
+	if c.v.ro {
+		c.cmd.Args()[0] = "eval_ro"
+	}
 	c.marker.eval = true
+}
+
+// runsShebang reports whether the server runs scripts that start with
+// Redis 7's #! flags line, asking it once per engine: a script of no
+// writes that declares a flag. miniredis and Redis before 7 refuse it
+// (syntax error, unknown shebang), and get the scripts with the line
+// blanked. When the question gets no answer (a connection problem), the
+// script is sent as rendered.
+func (e *Engine) runsShebang(ctx context.Context) bool {
+	switch e.shebang.Load() {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	err := e.client.Eval(ctx, "#!lua flags=no-writes\nreturn 1", nil).Err()
+	var re redis.Error
+	switch {
+	case err == nil:
+		e.shebang.Store(1)
+		return true
+	case errors.As(err, &re):
+		e.shebang.Store(2)
+		return false
+	}
+	return true
 }
 
 // resendAsEval turns the call into EVAL with the body after its EVALSHA
@@ -315,7 +386,7 @@ func (c *Call) resendAsEval() {
 // noScript reports whether the call is an EVALSHA answered NOSCRIPT.
 func (c *Call) noScript() bool {
 	err := c.cmd.Err()
-	return err != nil && c.cmdName() == "evalsha" && strings.HasPrefix(err.Error(), "NOSCRIPT")
+	return err != nil && c.sendsSHA() && strings.HasPrefix(err.Error(), "NOSCRIPT")
 }
 
 // provenNoScript reports whether an EVALSHA answered NOSCRIPT did not
@@ -349,7 +420,7 @@ func (e *Engine) scriptExists(ctx context.Context, c *Call) (bool, error) {
 			return false, err
 		}
 	}
-	r, err := node.ScriptExists(ctx, string(c.prep.sha)).Result()
+	r, err := node.ScriptExists(ctx, string(c.v.sha)).Result()
 	if err != nil || len(r) != 1 {
 		return false, errors.Join(err, errors.New("SCRIPT EXISTS: no answer"))
 	}
@@ -741,11 +812,11 @@ func (h pipelineHook) transaction(ctx context.Context, next redis.ProcessPipelin
 // right after MULTI.
 func (h pipelineHook) loadAndRun(ctx context.Context, next redis.ProcessPipelineHook, cmds []redis.Cmder, calls []*Call) error {
 	var loads []*redis.StringCmd
-	var loaded []*prepared
+	var loaded []*variant
 	for _, c := range calls {
-		if !containsPrep(loaded, c.prep) {
-			loaded = append(loaded, c.prep)
-			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.Script().Source()))
+		if !slices.Contains(loaded, c.v) {
+			loaded = append(loaded, c.v)
+			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.v.body))
 		}
 	}
 	all := make([]redis.Cmder, 0, len(cmds)+len(loads))
@@ -762,21 +833,12 @@ func (h pipelineHook) loadAndRun(ctx context.Context, next redis.ProcessPipeline
 		// The script did not compile: its calls got NOSCRIPT; give them
 		// the compile error instead.
 		for _, c := range calls {
-			if c.prep == loaded[i] && c.noScript() {
+			if c.v == loaded[i] && c.noScript() {
 				c.cmd.SetErr(l.Err())
 			}
 		}
 	}
 	return err
-}
-
-func containsPrep(list []*prepared, p *prepared) bool {
-	for _, x := range list {
-		if x == p {
-			return true
-		}
-	}
-	return false
 }
 
 // Preload loads scripts onto the server: every master of a cluster,
@@ -787,7 +849,12 @@ func (e *Engine) Preload(ctx context.Context, scripts ...*resolve.Script) error 
 		cmds := make([]*redis.StringCmd, len(scripts))
 		_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i, s := range scripts {
-				cmds[i] = p.ScriptLoad(ctx, s.Source())
+				pr := e.prepare(s)
+				v := pr.v[0]
+				if pr.flagged && !e.runsShebang(ctx) {
+					v = pr.v[1]
+				}
+				cmds[i] = p.ScriptLoad(ctx, v.text)
 			}
 			return nil
 		})

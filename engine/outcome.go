@@ -87,7 +87,7 @@ func (c *Call) judge(err error) verdict {
 	case "NOSCRIPT":
 		// Only EVALSHA of a script the server lacks; in EVAL it is the
 		// script's own.
-		if c.cmdName() != "evalsha" {
+		if !c.sendsSHA() {
 			return answered
 		}
 		if p.selfErring {
@@ -119,7 +119,7 @@ func (c *Call) judge(err error) verdict {
 		// Redis 7 refuses a script before running it for these only when
 		// its shebang flags let it write (or not run out of memory);
 		// scripts without flags, and Redis 5 and 6, meet them inside.
-		if !p.flagged {
+		if !c.v.flagged {
 			return answered
 		}
 		return byText

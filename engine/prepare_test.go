@@ -19,10 +19,10 @@ func TestPrepareSharesSource(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled
 	defer c.Close()
 	p := New(c).prepare(s)
-	if unsafe.SliceData(p.body) != unsafe.StringData(s.Source()) || string(p.body) != s.Source() {
+	if unsafe.SliceData(p.v[0].body) != unsafe.StringData(s.Source()) || string(p.v[0].body) != s.Source() {
 		t.Error("the prepared body is a copy of the source")
 	}
-	if unsafe.SliceData(p.sha) != unsafe.StringData(s.SHA1()) || string(p.sha) != s.SHA1() {
+	if unsafe.SliceData(p.v[0].sha) != unsafe.StringData(s.SHA1()) || string(p.v[0].sha) != s.SHA1() {
 		t.Error("the prepared SHA1 is a copy")
 	}
 }

@@ -178,3 +178,22 @@ func TestLineOfLongFile(t *testing.T) {
 		}
 	}
 }
+
+func TestFlags(t *testing.T) {
+	for src, want := range map[string]string{
+		"#!lua flags=no-writes,allow-oom\nreturn 1": "no-writes allow-oom",
+		"#!lua name=x flags=no-writes\r\nreturn 1":  "no-writes",
+		"#!lua\nreturn 1":                           "",
+		"return 1":                                  "",
+		"#!lua flags=\nreturn 1":                    "",
+		"#!lua flags=allow-cross-slot-keys":         "allow-cross-slot-keys",
+	} {
+		s, err := New(nil).Parse("m", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(s.Flags(), " "); got != want {
+			t.Errorf("Flags of %q = %q, want %q", src, got, want)
+		}
+	}
+}

@@ -122,6 +122,28 @@ func (s *Script) SHA1() string { return s.sha1 }
 // the order they are first rendered, each once.
 func (s *Script) Includes() []string { return s.sourceMap().includes }
 
+// Flags are the script flags of Redis 7 that the top script's first
+// line declares ("#!lua flags=no-writes,allow-oom": no-writes,
+// allow-oom), in their order; nil without such a line.
+func (s *Script) Flags() []string {
+	if !strings.HasPrefix(s.source, "#!") {
+		return nil
+	}
+	line, _, _ := strings.Cut(s.source, "\n")
+	for _, f := range strings.Fields(strings.TrimPrefix(line, "#!")) {
+		if list, ok := strings.CutPrefix(f, "flags="); ok {
+			var flags []string
+			for _, flag := range strings.Split(list, ",") {
+				if flag = strings.TrimSpace(flag); flag != "" {
+					flags = append(flags, flag)
+				}
+			}
+			return flags
+		}
+	}
+	return nil
+}
+
 // Lines is the number of rendered lines.
 func (s *Script) Lines() int { return s.lines }
 

@@ -31,12 +31,13 @@
 //	RL108  a key argument of a redis.call that is neither a declared key
 //	       nor built from one: cluster-unsafe (key positions from
 //	       redis-server's COMMAND, commands7.txt)
+//	RL109  a write command in a script whose #! flags say no-writes:
+//	       Redis 7 refuses it
 //
 // E011 also covers what gopher-lua accepts and Redis's Lua 5.1 refuses
 // (goto, labels, numerals such as 3e); the implicit local table arg of a
-// vararg function is known. E011, W111, W113, W122 and W143 are errors
-// (the script cannot work); the others
-// are warnings. A comment "redislua:ignore" on a source line silences
+// vararg function is known. E011, W111, W113, W122, W143 and RL109 are
+// errors (the script cannot work); the others are warnings. A comment "redislua:ignore" on a source line silences
 // every finding of that line; "redislua:ignore W211 RL103" only those.
 package lint
 
@@ -44,6 +45,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -715,6 +717,7 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 	case *ast.FuncCallExpr:
 		if l.isRedisCall(x.Func, sc) {
 			l.clusterKeys(x, sc, line)
+			l.noWrites(x, line)
 		}
 		if isCall(x, "redis", "replicate_commands") && sc.lookup("redis") == nil {
 			l.report("RL107", Warning, line, "replicate_commands", "redis.replicate_commands() does nothing since Redis 7 (scripts always replicate their effects): remove it")
@@ -883,6 +886,23 @@ func (l *linter) keyish(e ast.Expr, sc *scope) bool {
 		return false
 	}
 	return true
+}
+
+// noWrites reports a write command called by a script whose #! line
+// says no-writes (RL109): Redis 7 refuses it when the script runs
+// ("Write commands are not allowed from read-only scripts"). Which
+// commands write is COMMAND's "write" flag (commands7.txt).
+func (l *linter) noWrites(call *ast.FuncCallExpr, line int) {
+	if len(call.Args) == 0 || !slices.Contains(l.s.Flags(), "no-writes") {
+		return
+	}
+	name, ok := call.Args[0].(*ast.StringExpr)
+	if !ok {
+		return
+	}
+	if c, ok := Commands[strings.ToLower(name.Value)]; ok && c.Has("write") {
+		l.report("RL109", Error, lineOf(call.Args[0], line), "", fmt.Sprintf("%s writes, in a script whose flags say no-writes: Redis refuses it", strings.ToUpper(name.Value)))
+	}
 }
 
 // clusterKeys reports the key arguments of a redis.call that are
