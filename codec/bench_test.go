@@ -97,3 +97,61 @@ func TestScalarEncodeAllocs(t *testing.T) {
 		}
 	}
 }
+
+type benchItem struct {
+	ID    int64             `json:"id"`
+	Name  string            `json:"name"`
+	Score float64           `json:"score"`
+	Tags  []string          `json:"tags,omitempty"`
+	Meta  map[string]string `json:"meta"`
+}
+
+// BenchmarkEncodeShapes10k is issue 21's table: every kind of slice,
+// array, map and struct of 10,000 elements, beside encoding/json.
+func BenchmarkEncodeShapes10k(b *testing.B) {
+	const n = 10_000
+	ints := make([]int, n)
+	int64s := make([]int64, n)
+	floats := make([]float64, n)
+	structs := make([]benchItem, n)
+	maps := make([]map[string]any, n)
+	var array [n]int32
+	dict := make(map[string]int, n)
+	for i := range n {
+		ints[i] = i * 7919
+		int64s[i] = int64(i) * 1_000_003
+		floats[i] = float64(i) * 1.25
+		structs[i] = benchItem{ID: int64(i), Name: "item" + strconv.Itoa(i), Score: float64(i) / 3, Meta: map[string]string{"k": "v"}}
+		maps[i] = map[string]any{"id": i, "name": "m" + strconv.Itoa(i)}
+		array[i] = int32(i)
+		dict["key"+strconv.Itoa(i)] = i
+	}
+	for _, tc := range []struct {
+		name string
+		typ  Type
+		v    any
+	}{
+		{"ints", List, ints}, {"int64s", List, int64s}, {"float64s", List, floats},
+		{"structs", List, structs}, {"maps", List, maps}, {"array", List, &array},
+		{"dict", Dict, dict}, {"struct", Dict, structs[1]},
+	} {
+		b.Run("shape="+tc.name, func(b *testing.B) {
+			b.Run("impl=codec", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := Encode("v", tc.typ, tc.v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("impl=encoding_json", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := json.Marshal(tc.v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}

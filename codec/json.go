@@ -27,7 +27,9 @@ const MaxDepth = 1000
 // functions and complex numbers. A []byte inside the value is a string, not
 // base64; nil slices are [] and nil maps {}.
 func EncodeJSON(name string, t Type, v any) (string, error) {
-	e := jsonEncoder{name: name, typ: t}
+	// Room for a small value at once; a large list or dict grows its
+	// buffer to its size (see grow).
+	e := jsonEncoder{name: name, typ: t, buf: make([]byte, 0, 64)}
 	if err := e.top(v); err != nil {
 		return "", err
 	}
@@ -98,6 +100,18 @@ func (e *jsonEncoder) top(v any) error {
 		if e.typ == List {
 			return e.stringSlice(x)
 		}
+	case []int:
+		if e.typ == List && x != nil {
+			return ints(e, x)
+		}
+	case []int64:
+		if e.typ == List && x != nil {
+			return ints(e, x)
+		}
+	case []float64:
+		if e.typ == List && x != nil {
+			return e.floats(x)
+		}
 	case []any:
 		if e.typ == List {
 			e.buf = make([]byte, 0, 16*len(x)+2)
@@ -141,6 +155,43 @@ func (e *jsonEncoder) top(v any) error {
 		}
 	}
 	return e.value(rv)
+}
+
+// ints is the fast path of a []int or []int64 list: no reflection, and
+// the path of an error set only when there is one.
+func ints[T int | int64](e *jsonEncoder, list []T) error {
+	e.grow(len(list))
+	e.buf = append(e.buf, '[')
+	for i, n := range list {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		if n > MaxSafeInteger || n < -MaxSafeInteger {
+			e.path = append(e.path, pathElem{index: i})
+			return beyond(e.name, e.typ, formatPath(e.path), strconv.FormatInt(int64(n), 10))
+		}
+		e.buf = strconv.AppendInt(e.buf, int64(n), 10)
+	}
+	e.buf = append(e.buf, ']')
+	return nil
+}
+
+// floats is the fast path of a []float64 list.
+func (e *jsonEncoder) floats(list []float64) error {
+	e.grow(len(list))
+	e.buf = append(e.buf, '[')
+	for i, f := range list {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			e.path = append(e.path, pathElem{index: i})
+			return e.fail("want a finite number, got " + formatFloat(f, 64))
+		}
+		e.buf = appendFloat(e.buf, f, 64)
+	}
+	e.buf = append(e.buf, ']')
+	return nil
 }
 
 // stringSlice is the fast path of a []string list.
@@ -357,7 +408,18 @@ func (e *jsonEncoder) anyValue(v any) error {
 	return nil
 }
 
+// value encodes rv through the encoder of its type (see encoderOf).
 func (e *jsonEncoder) value(rv reflect.Value) error {
+	if !rv.IsValid() || rv.Kind() == reflect.Interface || !rv.CanInterface() {
+		return e.slowValue(rv)
+	}
+	return encoderOf(rv.Type())(e, rv)
+}
+
+// slowValue encodes rv by looking at its type: the general path, for
+// interfaces, types with MarshalJSON or MarshalText, and values reached
+// through unexported fields.
+func (e *jsonEncoder) slowValue(rv reflect.Value) error {
 	if !rv.IsValid() {
 		e.buf = append(e.buf, "null"...)
 		return nil
