@@ -185,7 +185,7 @@ func (e *jsonEncoder) mapOf(rv reflect.Value, elem encFunc) error {
 	}
 	// The maps of decoded JSON and of hand-written values: no reflection.
 	if rv.Type() == mapStringAny {
-		return e.mapFast(rv.Interface().(map[string]any), func(v any) error { return e.anyValue(v) })
+		return mapFast(e, rv.Interface().(map[string]any), e.anyValue)
 	}
 	if rv.Type() == mapStringString {
 		m := rv.Interface().(map[string]string)
@@ -210,14 +210,9 @@ func (e *jsonEncoder) mapOf(rv reflect.Value, elem encFunc) error {
 	e.path = append(e.path, pathElem{isKey: true})
 	at := len(e.path) - 1
 	for i, en := range entries {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
+		if err := e.key(i, at, en.key); err != nil {
+			return err
 		}
-		e.path[at].key = en.key
-		if !e.string(en.key) {
-			return e.fail("key " + preview(en.key) + " is not valid UTF-8")
-		}
-		e.buf = append(e.buf, ':')
 		if err := elem(e, en.val); err != nil {
 			return err
 		}
@@ -233,7 +228,19 @@ var (
 	mapStringString = reflect.TypeFor[map[string]string]()
 )
 
-func (e *jsonEncoder) mapFast(m map[string]any, one func(any) error) error { return mapFast(e, m, one) }
+// key writes the i-th key of an object (its comma, its colon), noting
+// it at path element at for an error.
+func (e *jsonEncoder) key(i, at int, k string) error {
+	if i > 0 {
+		e.buf = append(e.buf, ',')
+	}
+	e.path[at].key = k
+	if !e.string(k) {
+		return e.fail("key " + preview(k) + " is not valid UTF-8")
+	}
+	e.buf = append(e.buf, ':')
+	return nil
+}
 
 // mapFast encodes a non-empty map of a known type, keys sorted; the
 // caller counted the depth.
@@ -247,14 +254,9 @@ func mapFast[V any](e *jsonEncoder, m map[string]V, one func(V) error) error {
 	e.path = append(e.path, pathElem{isKey: true})
 	at := len(e.path) - 1
 	for i, k := range keys {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
+		if err := e.key(i, at, k); err != nil {
+			return err
 		}
-		e.path[at].key = k
-		if !e.string(k) {
-			return e.fail("key " + preview(k) + " is not valid UTF-8")
-		}
-		e.buf = append(e.buf, ':')
 		if err := one(m[k]); err != nil {
 			return err
 		}

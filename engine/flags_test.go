@@ -3,31 +3,14 @@ package engine_test
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/redistest"
 	"github.com/redislua/redislua/resolve"
 )
-
-// calls returns how often a server ran cmd, from INFO commandstats.
-func calls(t *testing.T, c *redis.Client, cmd string) int {
-	t.Helper()
-	info, err := c.Info(context.Background(), "commandstats").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`cmdstat_` + cmd + `:calls=(\d+)`).FindStringSubmatch(info)
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
-}
 
 func parse(t *testing.T, name, src string) *resolve.Script {
 	t.Helper()
@@ -58,10 +41,10 @@ func TestNoWritesReplica(t *testing.T) {
 			t.Fatalf("no-writes script on the replica = %q, %v", v, err)
 		}
 	}
-	if n := calls(t, r, "evalsha_ro"); n != 3 {
+	if n := commandCalls(t, r, "evalsha_ro"); n != 3 {
 		t.Errorf("the replica ran EVALSHA_RO %d times, want 3 (the first answered NOSCRIPT, then EVAL_RO)", n)
 	}
-	if n := calls(t, r, "eval_ro"); n != 1 {
+	if n := commandCalls(t, r, "eval_ro"); n != 1 {
 		t.Errorf("EVAL_RO %d times, want 1", n)
 	}
 	write := parse(t, "write", "#!lua flags=no-writes\n%key k\nredis.call('SET', k, 'x')\nreturn 1")
