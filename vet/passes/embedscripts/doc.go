@@ -15,4 +15,9 @@
 // Script names count from each pattern's directory (lua for the patterns
 // lua, lua/*.lua and lua/x.lua), as a loader over fs.Sub(files, "lua")
 // sees them.
+//
+// go vet fails on any report, so two flags choose what the linter may
+// fail a build for: -luaembed.warnings=false reports its errors only,
+// -luaembed.disable=RL108,W2 leaves out rules by code or prefix (a
+// "redislua:ignore" comment silences one line).
 package embedscripts

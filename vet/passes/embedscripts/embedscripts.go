@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strings"
 
 	"github.com/redislua/redislua/resolve"
 	"github.com/redislua/redislua/vet/internal/docs"
@@ -22,6 +23,32 @@ var Analyzer = &analysis.Analyzer{
 	Doc:  docs.Extract(doc, "luaembed"),
 	URL:  "https://pkg.go.dev/github.com/redislua/redislua/vet/passes/embedscripts",
 	Run:  run,
+}
+
+// The analyzer's flags (go vet -luaembed.warnings=false ...): go vet
+// fails on any diagnostic, so a project can keep the linter's errors and
+// leave its warnings, or some rules, to redis-lua check.
+var (
+	warnings bool
+	disable  string
+)
+
+func init() {
+	Analyzer.Flags.BoolVar(&warnings, "warnings", true, "report the Lua linter's warnings, not only its errors")
+	Analyzer.Flags.StringVar(&disable, "disable", "", "comma-separated lint rules (or prefixes) not to report, e.g. RL108,W2")
+}
+
+// reported says whether a lint finding is reported under the flags.
+func reported(f lint.Finding) bool {
+	if f.Severity == lint.Warning && !warnings {
+		return false
+	}
+	for _, p := range strings.Split(disable, ",") {
+		if p = strings.TrimSpace(p); p != "" && strings.HasPrefix(f.Code, strings.ToUpper(p)) {
+			return false
+		}
+	}
+	return true
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -57,7 +84,9 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			for _, s := range lint.Entries(scripts) {
 				for _, f := range lint.Lint(s) {
-					report(f.Pos.File, f.Pos.Line, f.Pos.Col, fmt.Sprintf("(%s) %s", f.Code, f.Message))
+					if reported(f) {
+						report(f.Pos.File, f.Pos.Line, f.Pos.Col, fmt.Sprintf("(%s) %s", f.Code, f.Message))
+					}
 				}
 			}
 		}
