@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -100,10 +102,22 @@ Examples:
 			BashComplete: e.completeNames,
 		},
 		{
-			Name:        "load",
-			Usage:       "SCRIPT LOAD every script and print \"sha1  name\"",
-			Description: "Example:\n  REDIS_URL=redis://localhost:6379/0 redis-lua --dir examples/lua load",
-			Action:      e.load,
+			Name:  "load",
+			Usage: "SCRIPT LOAD every script and print \"sha1  name\"; with --functions, load them as a Redis 7 function library",
+			Description: `With --functions, the scripts no other includes become the functions of
+one library, named NAME_<8 hex of its content> (--library NAME, default
+the --dir's base name), each function <library>__<script name>: FUNCTION
+LOAD on the server (every master of a cluster), then "function  script"
+lines.
+
+Examples:
+  REDIS_URL=redis://localhost:6379/0 redis-lua --dir examples/lua load
+  redis-lua --redis redis://localhost:6379/0 --dir examples/lua load --functions --library app`,
+			Flags: []ucli.Flag{
+				&ucli.BoolFlag{Name: "functions", Usage: "load a function library (Redis 7) instead of scripts"},
+				&ucli.StringFlag{Name: "library", Usage: "the library's `NAME` (letters, digits, _)"},
+			},
+			Action: e.load,
 		},
 		e.conformanceCommand(),
 	}
@@ -732,11 +746,54 @@ func (e *env) load(c *ucli.Context) error {
 	for _, n := range names {
 		list = append(list, all[n])
 	}
+	if c.Bool("functions") {
+		return e.loadFunctions(c, client, all)
+	}
 	if err := engine.New(client).Preload(c.Context, list...); err != nil {
 		return e.callErr(c, err)
 	}
 	for _, s := range list {
 		fmt.Fprintf(e.stdout, "%s  %s\n", s.SHA1(), s.Name())
+	}
+	return nil
+}
+
+// loadFunctions loads the entry points (the scripts no other includes)
+// as one function library, on every master of a cluster, and prints
+// "function  script" lines.
+func (e *env) loadFunctions(c *ucli.Context, client redis.UniversalClient, all map[string]*resolve.Script) error {
+	name := c.String("library")
+	if name == "" {
+		abs, _ := filepath.Abs(c.String("dir"))
+		name = regexp.MustCompile(`[^A-Za-z0-9_]`).ReplaceAllString(filepath.Base(abs), "_")
+	}
+	lib, err := engine.NewLibrary(name, lint.Entries(all)...)
+	if err != nil {
+		return usagef("load --functions: %v", err)
+	}
+	load := func(ctx context.Context, c redis.Cmdable) error {
+		err := c.FunctionLoad(ctx, lib.Code).Err()
+		if err != nil && strings.Contains(err.Error(), "already exists") {
+			return nil // the same content: its name says so
+		}
+		return err
+	}
+	if cc, ok := client.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(c.Context, func(ctx context.Context, m *redis.Client) error { return load(ctx, m) })
+	} else {
+		err = load(c.Context, client)
+	}
+	if err != nil {
+		return failf("FUNCTION LOAD %s: %s", lib.Name, redactErr(err, c.String("redis")+e.getenv("REDIS_URL")))
+	}
+	fmt.Fprintf(e.stdout, "library %s\n", lib.Name)
+	scripts := make([]string, 0, len(lib.Functions))
+	for s := range lib.Functions {
+		scripts = append(scripts, s)
+	}
+	sort.Strings(scripts)
+	for _, s := range scripts {
+		fmt.Fprintf(e.stdout, "%s  %s\n", lib.Functions[s], s)
 	}
 	return nil
 }

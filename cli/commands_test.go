@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/redislua/redislua/cli"
+	"github.com/redislua/redislua/redistest"
 )
 
 // countingWriter counts the writes it receives.
@@ -130,5 +131,32 @@ func TestInspectFlags(t *testing.T) {
 	var sig struct{ Flags []string }
 	if json.Unmarshal([]byte(r.stdout), &sig) != nil || strings.Join(sig.Flags, ",") != "no-writes,allow-oom" {
 		t.Errorf("inspect --json: %+v", r)
+	}
+}
+
+// TestLoadFunctions: load --functions makes the entry points one
+// function library on a real server; each function runs through FCALL
+// with the result the script gives through EVALSHA.
+func TestLoadFunctions(t *testing.T) {
+	srv := redistest.Real(t)
+	r := run(t, examples, []string{"REDIS_URL=" + srv.URL()}, "--dir", "lua", "load", "--functions", "--library", "app")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || !strings.HasPrefix(lines[0], "library app_") || len(lines) != 5 {
+		t.Fatalf("load --functions: %+v", r)
+	}
+	fn := ""
+	for _, l := range lines[1:] {
+		if f, script, _ := strings.Cut(l, "  "); script == "add_score" {
+			fn = f
+		}
+	}
+	ctx := context.Background()
+	n, err := srv.Client(t).FCall(ctx, fn, []string{"board"}, "ann", 120, 100).Int64()
+	if err != nil || n != 100 {
+		t.Errorf("FCALL %s = %d, %v", fn, n, err)
+	}
+	// Again: the same library is there already.
+	if r := run(t, examples, []string{"REDIS_URL=" + srv.URL()}, "--dir", "lua", "load", "--functions", "--library", "app"); r.code != 0 {
+		t.Errorf("loading again: %+v", r)
 	}
 }
