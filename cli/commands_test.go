@@ -160,3 +160,28 @@ func TestLoadFunctions(t *testing.T) {
 		t.Errorf("loading again: %+v", r)
 	}
 }
+
+// TestLoadFunctionsCluster: on a cluster the library goes to every
+// master, so a function runs whichever master its key's slot is on.
+func TestLoadFunctionsCluster(t *testing.T) {
+	cl := redistest.NewCluster(t)
+	url := "redis+cluster://" + strings.Join(cl.Addrs, ",")
+	r := run(t, examples, nil, "--redis", url, "--dir", "lua", "load", "--functions", "--library", "app")
+	if r.code != 0 {
+		t.Fatalf("load --functions on a cluster: %+v", r)
+	}
+	fn := ""
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if f, script, _ := strings.Cut(l, "  "); script == "add_score" {
+			fn = f
+		}
+	}
+	c := cl.Client(t)
+	ctx := context.Background()
+	for i := range 20 { // keys on every master
+		key := fmt.Sprintf("board%d", i)
+		if n, err := c.FCall(ctx, fn, []string{key}, "ann", 7, 100).Int64(); err != nil || n != 7 {
+			t.Fatalf("FCALL %s on %s = %d, %v", fn, key, n, err)
+		}
+	}
+}
