@@ -150,6 +150,16 @@
 // refusal of a flagged script for READONLY, OOM, NOREPLICAS or MISCONF
 // happens before it runs (see judge).
 //
+// # Functions
+//
+// NewLibrary makes scripts one Redis 7 function library; an engine
+// WithFunctions(lib) runs those scripts through FCALL (FCALL_RO for
+// no-writes). "Function not found" is a refusal, judged like NOSCRIPT: by
+// the reply for a script that cannot build error replies, by FUNCTION
+// LIST otherwise; then the library is loaded (every master of a cluster)
+// and the call sent again, once. Pipelines and transactions still use
+// EVALSHA.
+//
 // # Errors
 //
 // Values that do not fit the script are an *ArgsError listing unknown

@@ -44,7 +44,21 @@ type Engine struct {
 	// shebang is whether the server runs scripts with Redis 7's #! flags
 	// line: 0 not known yet, 1 yes, 2 no (Redis before 7, miniredis).
 	shebang atomic.Int32
+	lib     *Library // WithFunctions: Run calls its scripts through FCALL
 }
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithFunctions makes Run call the scripts of lib through FCALL
+// (FCALL_RO for no-writes scripts) instead of EVALSHA. A server that
+// lacks the library gets it (FUNCTION LOAD, every master of a cluster)
+// when a call proves it missing ("Function not found": refused before
+// anything ran), and the call is sent again, once: at most once, as
+// with NOSCRIPT. Errors map back through the library to the script's
+// traceback. Scripts not in lib, and calls queued in pipelines and
+// transactions, go through EVALSHA as without the option.
+func WithFunctions(lib *Library) Option { return func(e *Engine) { e.lib = lib } }
 
 // prepared is what every call of a script shares.
 type prepared struct {
@@ -57,8 +71,9 @@ type prepared struct {
 	// selfErring: the source can build an error reply of its own (see
 	// judge).
 	selfErring bool
-	flagged    bool // it starts with Redis 7's #! line
-	crossSlot  bool // its flags allow keys in several slots
+	flagged    bool   // it starts with Redis 7's #! line
+	crossSlot  bool   // its flags allow keys in several slots
+	fn         []byte // its function in the engine's library, if any
 }
 
 // variant is a form of a script that a call sends.
@@ -86,8 +101,11 @@ var hooked sync.Map // redis.UniversalClient → struct{}
 // the hook touches only engine calls, of any engine of that client.
 // Engines are cheap, but one per client, shared, is the intended use.
 // Calls of an engine of a nil client fail with ErrNotExecuted.
-func New(client redis.UniversalClient) *Engine {
+func New(client redis.UniversalClient, opts ...Option) *Engine {
 	e := &Engine{client: client, kind: kindOf(client)}
+	for _, o := range opts {
+		o(e)
+	}
 	if client == nil {
 		return e
 	}
@@ -119,6 +137,11 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 			plain := src[strings.IndexByte(src+"\n", '\n'):]
 			sum := sha1.Sum([]byte(plain))
 			np.v[1] = variant{sha: []byte(hex.EncodeToString(sum[:])), body: readOnlyBytes(plain), text: plain}
+		}
+		if e.lib != nil {
+			if fn, ok := e.lib.Functions[s.Name()]; ok && e.lib.funcs[fn].script == s {
+				np.fn = []byte(fn)
+			}
 		}
 		p, _ = e.scripts.LoadOrStore(s, np)
 	}
@@ -204,8 +227,9 @@ func (c *scriptCmd) lastErr() error {
 // that the script did not run (see Call.resendable): otherwise it
 // refuses, the write fails, nothing is sent.
 type marker struct {
-	call *Call
-	eval bool // the payload is the body (EVAL), not the SHA1
+	call  *Call
+	eval  bool // the payload is the body (EVAL), not the SHA1
+	fcall bool // the payload is the function's name (FCALL)
 	// notRun is set by the transaction hook when EXEC proves that the
 	// call did not run (a WATCH abort, EXECABORT).
 	notRun  bool
@@ -227,8 +251,11 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 		c.cmd.granted.Store(n)
 	}
 	m.asked.Store(true)
-	if m.eval {
+	switch {
+	case m.eval:
 		return c.v.body, nil
+	case m.fcall:
+		return c.prep.fn, nil
 	}
 	return c.v.sha, nil
 }
@@ -434,12 +461,85 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 	if c.early() != nil {
 		return c
 	}
+	if c.prep.fn != nil {
+		c.useFCall()
+	}
 	_ = e.client.Process(ctx, &c.cmd)
-	if c.noScript() && c.provenNoScript(ctx) {
+	switch {
+	case c.noScript() && c.provenNoScript(ctx):
 		c.resendAsEval()
+		_ = e.client.Process(ctx, &c.cmd)
+	case c.noFunction() && c.provenNoFunction(ctx) && e.loadLibrary(ctx) == nil:
+		c.resendAgain()
 		_ = e.client.Process(ctx, &c.cmd)
 	}
 	return c
+}
+
+// useFCall turns the call into FCALL (FCALL_RO) of the script's function.
+func (c *Call) useFCall() {
+	c.cmd.Args()[0] = "fcall"
+	if c.v.ro {
+		c.cmd.Args()[0] = "fcall_ro"
+	}
+	c.marker.fcall = true
+}
+
+// resendAgain authorises one more send of the same command, after its
+// last attempt was proven refused.
+func (c *Call) resendAgain() {
+	c.cmd.Cmd.SetErr(nil)
+	c.marker.asked.Store(false)
+	c.cmd.granted.Store(c.cmd.replies.Load())
+}
+
+// noFunction reports whether the call is an FCALL answered "Function not
+// found".
+func (c *Call) noFunction() bool {
+	err := c.cmd.Err()
+	return err != nil && c.marker.fcall && strings.HasPrefix(err.Error(), "ERR Function not found")
+}
+
+// provenNoFunction reports whether an FCALL answered "Function not
+// found" did not run: by the reply alone, or, for a script that could
+// have written that reply itself, by FUNCTION LIST on the node that
+// answered (no such library: nothing ran).
+func (c *Call) provenNoFunction(ctx context.Context) bool {
+	switch c.judge(c.cmd.Err()) {
+	case refused:
+		return true
+	case unverifiedNoScript:
+		e := c.prep.engine
+		var node redis.Cmdable = e.client
+		if keys := c.cmd.Args()[3:]; len(c.Script().Keys()) > 0 {
+			if cl, ok := e.client.(*redis.ClusterClient); ok {
+				m, err := cl.MasterForKey(ctx, keyText(keys[0]))
+				if err != nil {
+					return false
+				}
+				node = m
+			}
+		}
+		libs, err := node.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: e.lib.Name}).Result()
+		return err == nil && len(libs) == 0
+	}
+	return false
+}
+
+// loadLibrary loads the engine's library onto the server (every master
+// of a cluster); one that has it already is fine.
+func (e *Engine) loadLibrary(ctx context.Context) error {
+	load := func(ctx context.Context, c redis.Cmdable) error {
+		err := c.FunctionLoad(ctx, e.lib.Code).Err()
+		if err != nil && strings.Contains(err.Error(), "already exists") {
+			return nil
+		}
+		return err
+	}
+	if cl, ok := e.client.(*redis.ClusterClient); ok {
+		return cl.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return load(ctx, m) })
+	}
+	return load(ctx, e.client)
 }
 
 // Queue adds a call of script s to a pipeline or a transaction
@@ -662,6 +762,9 @@ func (c *Call) classify(err error, resent bool) error {
 		return &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
 	case ambiguous, unverifiedNoScript:
 		return &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
+	}
+	if c.marker.fcall {
+		return functionError(c.prep.engine.lib, c.Script(), err)
 	}
 	return scriptError(c.Script(), err)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -152,6 +153,32 @@ func TranslateError(s *resolve.Script, err error) error {
 		return err
 	}
 	return scriptError(s, err)
+}
+
+// functionRE reads the error of a function of a library (Redis 7):
+// "ERR user_function:4: msg script: <function>, on @user_function:4."
+var functionRE = regexp.MustCompile(`^(?:([A-Z][A-Z_]*) )?(.*?) script: ([A-Za-z0-9_]+), on @user_function:(\d+)\.?\s*$`)
+
+// functionError turns the error reply of a call made through FCALL into
+// the *ScriptError of its script: the library's line mapped back to the
+// script's rendered line (Library.Where), then to its frames.
+func functionError(lib *Library, s *resolve.Script, err error) error {
+	m := functionRE.FindStringSubmatch(strings.TrimSpace(err.Error()))
+	if m == nil {
+		return err
+	}
+	libLine, _ := strconv.Atoi(m[4])
+	script, line, ok := lib.Where(m[3], libLine)
+	if !ok || script != s {
+		return err
+	}
+	msg := m[2]
+	if _, rest, found := strings.Cut(msg, "user_function:"+m[4]+": "); found {
+		msg = rest
+	}
+	e := &ScriptError{Script: s.Name(), Line: line, Message: msg, Code: m[1], Err: err}
+	e.Frames, _ = s.Frames(line)
+	return e
 }
 
 // scriptError turns an error reply of script s into a *ScriptError when it

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,5 +55,59 @@ func TestLibrary(t *testing.T) {
 	}
 	if _, err := engine.NewLibrary("app", parse(t, "a-b", "return 1"), parse(t, "a_b", "return 2")); err == nil || !strings.Contains(err.Error(), "a-b and a_b are both the function a_b") {
 		t.Errorf("a collision: %v", err)
+	}
+}
+
+// TestRunThroughFunctions: an engine WithFunctions runs the library's
+// scripts through FCALL (FCALL_RO for no-writes), loading the library
+// when the server lacks it (at first, and after FUNCTION FLUSH: no
+// "Function not found" reaches the caller, and no call runs twice), with
+// the tracebacks of EVALSHA.
+func TestRunThroughFunctions(t *testing.T) {
+	srv := redistest.Real(t)
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	add := parse(t, "add", "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)")
+	read := parse(t, "read", "#!lua flags=no-writes\n%key k\n%return string\nreturn redis.call('GET', k)")
+	boom := parse(t, "boom", "%key k\nlocal a = 1\nif k == 'x' then error('boom') end\nreturn redis.error_reply('ERR Function not found')")
+	other := parse(t, "other", "return 'evalsha'")
+	lib, err := engine.NewLibrary("app", add, read, boom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine.New(rdb, engine.WithFunctions(lib))
+	for i := 1; i <= 3; i++ {
+		if i == 3 {
+			rdb.FunctionFlush(ctx)
+		}
+		if n, err := e.Run(ctx, add, map[string]any{"k": "c", "n": 1}).Int64(); err != nil || n != int64(i) {
+			t.Fatalf("call %d: %d, %v", i, n, err)
+		}
+	}
+	if v, err := e.Run(ctx, read, map[string]any{"k": "c"}).Text(); err != nil || v != "3" {
+		t.Errorf("read = %q, %v", v, err)
+	}
+	// 3 calls, each run once (the counter says 1, 2, 3), and twice the
+	// FCALL that found no function (the first call, the one after
+	// FUNCTION FLUSH), sent again after FUNCTION LOAD.
+	if n := commandCalls(t, rdb, "fcall"); n != 5 {
+		t.Errorf("FCALL %d times, want 5", n)
+	}
+	if n := commandCalls(t, rdb, "fcall_ro"); n != 1 {
+		t.Errorf("FCALL_RO %d times", n)
+	}
+	err = e.Run(ctx, boom, map[string]any{"k": "x"}).Err()
+	var se *engine.ScriptError
+	if !errors.As(err, &se) || se.Pos().String() != "boom.lua:3" || se.Message != "boom" {
+		t.Errorf("function error = %#v", err)
+	}
+	// A script's own reply that looks like the refusal is not taken for
+	// it: the library is there, so the call ran.
+	err = e.Run(ctx, boom, map[string]any{"k": "y"}).Err()
+	if errors.Is(err, engine.ErrNotExecuted) || err == nil || !strings.Contains(err.Error(), "Function not found") {
+		t.Errorf("the script's own error reply = %v", err)
+	}
+	if v, err := e.Run(ctx, other, nil).Text(); err != nil || v != "evalsha" {
+		t.Errorf("a script outside the library = %q, %v", v, err)
 	}
 }

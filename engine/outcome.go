@@ -52,7 +52,7 @@ func kindOf(c redis.UniversalClient) clientKind {
 // redis7Suffix is what Redis 7 appends to an error raised inside a script
 // (by a failing redis.call or by error()): " script: <sha>, on
 // @user_script:<line>." A reply that carries it comes from inside.
-var redis7Suffix = regexp.MustCompile(` script: [0-9a-f]{40}, on @user_script:\d+`)
+var redis7Suffix = regexp.MustCompile(` script: [0-9a-f]{40}, on @user_script:\d+| script: [A-Za-z0-9_]+, on @user_function:\d+`)
 
 // selfErring matches scripts that can answer with an error reply of their
 // own choosing: redis.error_reply, an error table ({err = ...}, a field
@@ -82,6 +82,14 @@ func (c *Call) judge(err error) verdict {
 	byText := refused
 	if p.selfErring {
 		byText = ambiguous
+	}
+	if c.marker.fcall && strings.HasPrefix(msg, "ERR Function not found") {
+		// FCALL of a function the server lacks: refused before anything
+		// ran; the script's own error_reply could say the same.
+		if p.selfErring {
+			return unverifiedNoScript
+		}
+		return refused
 	}
 	switch code {
 	case "NOSCRIPT":
