@@ -116,6 +116,7 @@ Examples:
 			&ucli.StringFlag{Name: "dir", Value: "lua", Usage: "the script root: names and includes cannot leave it"},
 			&ucli.StringFlag{Name: "redis", Usage: "Redis URL: redis://[user:password@]host:port/db, rediss:// for TLS, redis+cluster://host:port,host:port for a cluster (default $REDIS_URL; without either, an embedded in-memory Redis)"},
 			&ucli.BoolFlag{Name: "cluster", Usage: "treat --redis as the seed of a Redis Cluster"},
+			&ucli.BoolFlag{Name: "functions", Usage: "run and exec call the script through a Redis 7 function (FCALL), its library loaded when the server lacks it"},
 		},
 		Commands:             e.withUsageErrors(append(e.commands(), e.genCommand(), e.completionCommand(), e.manCommand())),
 		EnableBashCompletion: true,

@@ -415,8 +415,18 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 	// The call runs aside, so that an interrupt ends the command at
 	// once: go-redis notices a cancelled context only when its read
 	// times out.
+	var opts []engine.Option
+	if c.Bool("functions") {
+		// The script as a function library of its own (named by its
+		// content: loaded once per server, whatever runs it).
+		lib, err := engine.NewLibrary("redislua_"+funcWord(s.Name()), s)
+		if err != nil {
+			return usagef("--functions: %v", err)
+		}
+		opts = append(opts, engine.WithFunctions(lib))
+	}
 	calls := make(chan *engine.Call, 1)
-	go func() { calls <- engine.New(client).Run(c.Context, s, vals) }()
+	go func() { calls <- engine.New(client, opts...).Run(c.Context, s, vals) }()
 	var call *engine.Call
 	select {
 	case call = <-calls:
@@ -426,7 +436,7 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 		// Interrupted while the script ran.
 		msg := "interrupted"
 		if c.String("redis") != "" || e.getenv("REDIS_URL") != "" {
-			msg += "; " + killScript(client)
+			msg += "; " + killScript(client, c.Bool("functions"))
 		}
 		return &exitError{code: ExitInterrupt, msg: msg}
 	}
@@ -756,6 +766,11 @@ func (e *env) load(c *ucli.Context) error {
 		fmt.Fprintf(e.stdout, "%s  %s\n", s.SHA1(), s.Name())
 	}
 	return nil
+}
+
+// funcWord is a script name as a library name's word.
+func funcWord(name string) string {
+	return regexp.MustCompile(`[^A-Za-z0-9_]`).ReplaceAllString(name, "_")
 }
 
 // loadFunctions loads the entry points (the scripts no other includes)

@@ -185,3 +185,23 @@ func TestLoadFunctionsCluster(t *testing.T) {
 		}
 	}
 }
+
+// TestRunFunctions: --functions runs a script through FCALL (counted by
+// INFO commandstats) with the result and the traceback of EVALSHA.
+func TestRunFunctions(t *testing.T) {
+	srv := redistest.Real(t)
+	env := []string{"REDIS_URL=" + srv.URL()}
+	plain := run(t, examples, env, "--dir", "lua", "run", "broken_foo", "size=1")
+	viaFn := run(t, examples, env, "--functions", "--dir", "lua", "run", "broken_foo", "size=1")
+	if viaFn.code != 1 || viaFn.stderr != plain.stderr {
+		t.Errorf("traceback through FCALL:\n%s\nthrough EVALSHA:\n%s", viaFn.stderr, plain.stderr)
+	}
+	r := run(t, examples, env, "--functions", "--dir", "lua", "run", "add_score", "board_key=b", "player=ann", "points=7", "max_score=100")
+	if r.code != 0 || r.stdout != "7\n" {
+		t.Errorf("run --functions: %+v", r)
+	}
+	info, _ := srv.Client(t).Info(context.Background(), "commandstats").Result()
+	if !strings.Contains(info, "cmdstat_fcall:") {
+		t.Errorf("no FCALL in INFO commandstats:\n%s", info)
+	}
+}

@@ -107,17 +107,22 @@ func (quietLogger) Printf(context.Context, string, ...any) {}
 // script may still be running there (Redis runs it to its end and
 // answers BUSY to everyone meanwhile), so it sends SCRIPT KILL and says
 // what happened.
-func killScript(client redis.UniversalClient) string {
+func killScript(client redis.UniversalClient, function bool) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	kill := "SCRIPT KILL"
 	err := client.ScriptKill(ctx).Err()
+	if function {
+		kill = "FUNCTION KILL"
+		err = client.FunctionKill(ctx).Err()
+	}
 	switch {
 	case err == nil:
-		return "sent SCRIPT KILL: the script was stopped"
+		return "sent " + kill + ": the script was stopped"
 	case strings.Contains(err.Error(), "NOTBUSY"):
 		return "no script is running on the server any more"
 	case strings.Contains(err.Error(), "UNKILLABLE"):
-		return "the script has written, so Redis refuses to kill it (SCRIPT KILL: UNKILLABLE): it runs to its end, and the server answers BUSY until then; only SHUTDOWN NOSAVE stops it, losing every write since the last save"
+		return "the script has written, so Redis refuses to kill it (" + kill + ": UNKILLABLE): it runs to its end, and the server answers BUSY until then; only SHUTDOWN NOSAVE stops it, losing every write since the last save"
 	}
-	return "SCRIPT KILL: " + err.Error()
+	return kill + ": " + err.Error()
 }
