@@ -157,8 +157,9 @@
 // no-writes). "Function not found" is a refusal, judged like NOSCRIPT: by
 // the reply for a script that cannot build error replies, by FUNCTION
 // LIST otherwise; then the library is loaded (every master of a cluster)
-// and the call sent again, once. Pipelines and transactions still use
-// EVALSHA.
+// and the call sent again, once: after the pipeline for calls queued in
+// one. A transaction (MULTI/EXEC) runs its calls as scripts (EVALSHA,
+// loaded inside the transaction), not functions.
 //
 // # Errors
 //

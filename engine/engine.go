@@ -56,8 +56,8 @@ type Option func(*Engine)
 // when a call proves it missing ("Function not found": refused before
 // anything ran), and the call is sent again, once: at most once, as
 // with NOSCRIPT. Errors map back through the library to the script's
-// traceback. Scripts not in lib, and calls queued in pipelines and
-// transactions, go through EVALSHA as without the option.
+// traceback. Scripts not in lib, and calls queued in transactions
+// (MULTI/EXEC), go through EVALSHA as without the option.
 func WithFunctions(lib *Library) Option { return func(e *Engine) { e.lib = lib } }
 
 // prepared is what every call of a script shares.
@@ -372,7 +372,17 @@ func (c *Call) useEval() {
 	if c.v.ro {
 		c.cmd.Args()[0] = "eval_ro"
 	}
-	c.marker.eval = true
+	c.marker.eval, c.marker.fcall = true, false
+}
+
+// useScript turns an FCALL back into EVALSHA (EVALSHA_RO) before it is
+// sent: a transaction loads scripts, not libraries.
+func (c *Call) useScript() {
+	c.cmd.Args()[0] = "evalsha"
+	if c.v.ro {
+		c.cmd.Args()[0] = "evalsha_ro"
+	}
+	c.marker.fcall = false
 }
 
 // runsShebang reports whether the server runs scripts that start with
@@ -553,6 +563,9 @@ func (e *Engine) Queue(ctx context.Context, p redis.Pipeliner, s *resolve.Script
 	c := e.newCall(ctx, s, values)
 	if c.early() != nil {
 		return c
+	}
+	if c.prep.fn != nil {
+		c.useFCall() // a transaction turns it back into a script call
 	}
 	_ = p.Process(ctx, &c.cmd)
 	return c
@@ -841,21 +854,35 @@ func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 		if err != nil {
 			settle(calls(all), err)
 		}
-		var again []*Call
+		var again, noFn []*Call
 		for _, c := range calls((*Call).noScript) {
 			if c.provenNoScript(ctx) {
 				again = append(again, c)
 			}
 		}
-		if len(again) == 0 {
+		for _, c := range calls((*Call).noFunction) {
+			if c.provenNoFunction(ctx) {
+				noFn = append(noFn, c)
+			}
+		}
+		if len(noFn) > 0 && h.e.loadLibrary(ctx) != nil {
+			noFn = nil // the library did not load: their refusal stands
+		}
+		if len(again)+len(noFn) == 0 {
 			return err
 		}
-		// Proven not executed: send these again, with their bodies.
+		// Proven not executed: send these again, with their bodies, or
+		// once the library is loaded.
 		p := h.e.client.Pipeline()
 		for _, c := range again {
 			c.resendAsEval()
 			_ = p.Process(ctx, &c.cmd)
 		}
+		for _, c := range noFn {
+			c.resendAgain()
+			_ = p.Process(ctx, &c.cmd)
+		}
+		again = append(again, noFn...)
 		_, execErr := p.Exec(ctx)
 		settle(again, execErr)
 		for _, cmd := range cmds {
@@ -889,6 +916,11 @@ func settle(calls []*Call, err error) {
 // run the transaction (a WATCHed key changed, EXECABORT after a command
 // was refused while queued), no call ran: each says so.
 func (h pipelineHook) transaction(ctx context.Context, next redis.ProcessPipelineHook, cmds []redis.Cmder, calls []*Call) error {
+	for _, c := range calls {
+		if c.marker.fcall {
+			c.useScript()
+		}
+	}
 	var err error
 	if h.e.kind != kindSingle {
 		for _, c := range calls {

@@ -111,3 +111,42 @@ func TestRunThroughFunctions(t *testing.T) {
 		t.Errorf("a script outside the library = %q, %v", v, err)
 	}
 }
+
+// TestQueueThroughFunctions: calls queued in a pipeline go through FCALL,
+// the library loaded after the pipeline when it was missing and the
+// refused calls sent again once; a transaction runs them as scripts.
+func TestQueueThroughFunctions(t *testing.T) {
+	srv := redistest.Real(t)
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	add := parse(t, "add", "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)")
+	lib, err := engine.NewLibrary("app", add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine.New(rdb, engine.WithFunctions(lib))
+	for round := 1; round <= 2; round++ {
+		pipe := rdb.Pipeline()
+		var calls []*engine.Call
+		for range 5 {
+			calls = append(calls, e.Queue(ctx, pipe, add, map[string]any{"k": "p", "n": 1}))
+		}
+		pipe.Exec(ctx)
+		for i, c := range calls {
+			if n, err := c.Int64(); err != nil || n != int64(5*(round-1)+i+1) {
+				t.Fatalf("round %d call %d = %d, %v", round, i, n, err)
+			}
+		}
+	}
+	if n := commandCalls(t, rdb, "fcall"); n != 15 {
+		t.Errorf("FCALL %d times, want 15 (10 runs, 5 refused at first)", n)
+	}
+	tx := rdb.TxPipeline()
+	c := e.Queue(ctx, tx, add, map[string]any{"k": "p", "n": 1})
+	if _, err := tx.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := c.Int64(); err != nil || n != 11 {
+		t.Errorf("in MULTI/EXEC = %d, %v", n, err)
+	}
+}
