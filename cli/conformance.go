@@ -90,9 +90,12 @@ func (e *env) conformance(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	b := &conformance.Backend{Name: c.String("backend")}
+	b := &conformance.Backend{Name: c.String("backend"), Functions: c.Bool("functions")}
 	switch b.Name {
 	case "embedded":
+		if b.Functions {
+			return usagef("--functions needs Redis 7: the embedded Redis has no functions (--backend redis or cluster)")
+		}
 		m := miniredis.NewMiniRedis()
 		if err := m.StartAddr("127.0.0.1:0"); err != nil {
 			return failf("embedded Redis: %v", err)

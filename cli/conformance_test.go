@@ -98,3 +98,24 @@ func TestConformanceSelection(t *testing.T) {
 		t.Errorf("--run with no match: %+v", r)
 	}
 }
+
+// TestConformanceFunctions: the global --functions runs the suite's plain
+// runs through Redis 7 functions on a real server (reported as
+// redis+functions, libraries deleted afterwards), and is refused for the
+// embedded Redis.
+func TestConformanceFunctions(t *testing.T) {
+	dir := t.TempDir()
+	srv := redistest.Real(t)
+	r := run(t, dir, nil, "--functions", "--redis", srv.URL(), "conformance", "--backend", "redis", "--run", "^run_create_foo$|^error_in_function$")
+	if r.code != 0 || !strings.Contains(r.stdout, "PASS redis+functions error_in_function") || !strings.Contains(r.stdout, "2 passed, 0 failed") {
+		t.Errorf("--functions conformance: %+v", r)
+	}
+	libs, err := srv.Client(t).FunctionList(context.Background(), redis.FunctionListQuery{}).Result()
+	if err != nil || len(libs) != 0 {
+		t.Errorf("libraries left: %v, %v", libs, err)
+	}
+	r = run(t, dir, nil, "--functions", "conformance", "--run", "^bom$")
+	if r.code != 2 || !strings.Contains(r.stderr, "embedded Redis has no functions") {
+		t.Errorf("--functions on the embedded Redis: %+v", r)
+	}
+}

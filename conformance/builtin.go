@@ -149,6 +149,16 @@ func (b *Builtin) run(ctx context.Context, s *resolve.Script, req Request) Respo
 	switch req.Mode {
 	case "":
 		calls = append(calls, e.Run(ctx, s, values))
+	case "functions":
+		// The script as a library of its own, through FCALL; the library
+		// is deleted afterwards (never FUNCTION FLUSH: the server's other
+		// libraries are not the runner's).
+		lib, err := engine.NewLibrary("conformance", s)
+		if err != nil {
+			return Response{Error: &WireError{Kind: "protocol", Message: err.Error()}}
+		}
+		calls = append(calls, engine.New(e.Client(), engine.WithFunctions(lib)).Run(ctx, s, values))
+		deleteLibrary(ctx, e.Client(), lib.Name)
 	case "pipeline", "multi":
 		p := e.Client().Pipeline()
 		if req.Mode == "multi" {
@@ -170,7 +180,7 @@ func (b *Builtin) run(ctx context.Context, s *resolve.Script, req Request) Respo
 		results = append(results, v)
 	}
 	var out any = results[0]
-	if req.Mode != "" {
+	if req.Mode == "pipeline" || req.Mode == "multi" {
 		out = results
 	}
 	data, err := json.Marshal(out)
@@ -285,4 +295,15 @@ func goValue(v any) (any, error) {
 		return x, convertEach(x)
 	}
 	return v, nil
+}
+
+// deleteLibrary deletes a library the runner loaded (every master of a
+// cluster).
+func deleteLibrary(ctx context.Context, c redis.UniversalClient, name string) {
+	del := func(ctx context.Context, c redis.Cmdable) error { return c.FunctionDelete(ctx, name).Err() }
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return del(ctx, m) })
+		return
+	}
+	del(ctx, c)
 }

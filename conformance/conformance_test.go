@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/redislua/redislua/conformance"
 	"github.com/redislua/redislua/redistest"
 )
@@ -74,11 +76,57 @@ func runSuite(t *testing.T, runner conformance.Runner, bs []*conformance.Backend
 }
 
 // TestSuite runs every case through the built-in runner on the embedded
-// Redis, a real redis-server and a real cluster.
+// Redis, a real redis-server and a real cluster, and once more on the
+// real ones with every plain run going through Redis 7 functions (FCALL):
+// the same results, errors and tracebacks.
 func TestSuite(t *testing.T) {
 	runner := conformance.NewBuiltin()
 	defer runner.Close()
-	runSuite(t, runner, backends(t))
+	bs := backends(t)
+	for _, b := range bs[1:] {
+		fn := *b
+		fn.Functions = true
+		bs = append(bs, &fn)
+	}
+	runSuite(t, runner, bs)
+}
+
+// TestFunctionsModeUsesFunctions proves the functions backend really goes
+// through FCALL: the server's command statistics count the FCALLs, and no
+// library is left behind.
+func TestFunctionsModeUsesFunctions(t *testing.T) {
+	real := redistest.Real(t)
+	client := real.Client(t)
+	ctx := context.Background()
+	if err := client.ConfigResetStat(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	runner := conformance.NewBuiltin()
+	defer runner.Close()
+	var one []*conformance.Case
+	for _, c := range cases(t) {
+		if c.Name == "run_create_foo" {
+			one = append(one, c)
+		}
+	}
+	if len(one) != 1 {
+		t.Fatal("no case run_create_foo")
+	}
+	b := &conformance.Backend{Name: "redis", URL: real.URL(), Client: client, Functions: true}
+	report := conformance.Run(ctx, one, runner, []*conformance.Backend{b}, nil)
+	if report.Passed != 1 || report.Outcomes[0].Backend != "redis+functions" {
+		t.Fatalf("report %+v", report.Outcomes)
+	}
+	stats, err := client.Info(ctx, "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stats, "cmdstat_fcall:") || strings.Contains(stats, "cmdstat_evalsha:") {
+		t.Errorf("functions mode did not call through FCALL only:\n%s", stats)
+	}
+	if libs, err := client.FunctionList(ctx, redis.FunctionListQuery{}).Result(); err != nil || len(libs) != 0 {
+		t.Errorf("libraries left on the server: %v, %v", libs, err)
+	}
 }
 
 // TestExternalRunner runs the suite once more through the JSON-lines

@@ -18,6 +18,19 @@ type Backend struct {
 	Name   string                // "embedded", "redis" or "cluster"
 	URL    string                // given to the runner
 	Client redis.UniversalClient // for setup and checks
+	// Functions runs the run entries without a mode through Redis 7
+	// functions: the protocol's mode "functions". Cases still select the
+	// backend by Name; reports call it Name+"+functions".
+	Functions bool
+}
+
+// Label is the backend's name in reports: Name, with "+functions" when
+// its calls go through Redis 7 functions.
+func (b *Backend) Label() string {
+	if b.Functions {
+		return b.Name + "+functions"
+	}
+	return b.Name
 }
 
 // Outcome is the result of one case on one backend.
@@ -56,7 +69,7 @@ func Run(ctx context.Context, cases []*Case, runner Runner, backends []*Backend,
 				r.Skipped++
 			}
 			if w != nil {
-				fmt.Fprintf(w, "%-4s %-10s %s", strings.ToUpper(o.Status), b.Name, c.Name)
+				fmt.Fprintf(w, "%-4s %-10s %s", strings.ToUpper(o.Status), b.Label(), c.Name)
 				if o.Message != "" {
 					fmt.Fprintf(w, ": %s", strings.ReplaceAll(o.Message, "\n", "\n    "))
 				}
@@ -72,7 +85,7 @@ func Run(ctx context.Context, cases []*Case, runner Runner, backends []*Backend,
 
 // RunCase runs one case on one backend.
 func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome) {
-	o = Outcome{Case: c.Name, Backend: b.Name, Status: "pass"}
+	o = Outcome{Case: c.Name, Backend: b.Label(), Status: "pass"}
 	if len(c.Backends) > 0 && !slices.Contains(c.Backends, b.Name) {
 		o.Status, o.Message = "skip", "for "+strings.Join(c.Backends, ", ")
 		return o
@@ -158,7 +171,11 @@ func runOne(ctx context.Context, c *Case, run RunSpec, runner Runner, b *Backend
 			return fmt.Sprintf("setup %v: %v", cmd, err)
 		}
 	}
-	resp := runner.Do(ctx, Request{Op: "run", Files: c.Files, Memory: c.Memory, Name: c.Load, Args: run.Args, Redis: b.URL, Mode: run.Mode, Repeat: run.Repeat})
+	mode := run.Mode
+	if mode == "" && b.Functions {
+		mode = "functions"
+	}
+	resp := runner.Do(ctx, Request{Op: "run", Files: c.Files, Memory: c.Memory, Name: c.Load, Args: run.Args, Redis: b.URL, Mode: mode, Repeat: run.Repeat})
 	if run.Error != nil {
 		if resp.OK || resp.Error == nil {
 			return fmt.Sprintf("result %s, want an error", resp.Result)

@@ -319,12 +319,23 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 		}
 	}
 	c.cmd.Cmd = *redis.NewCmd(ctx, args...)
-	if nk == 0 && (e.kind == kindCluster || e.kind == kindRing) {
-		// A keyless call goes to any node or shard: EVAL, so that no
-		// NOSCRIPT needs a node to be asked whether it has the script.
+	if nk > 0 {
+		// The first key routes the call on a cluster, whichever command
+		// it becomes (go-redis knows EVALSHA's keys, not FCALL's).
+		c.cmd.SetFirstKeyPos(3)
+	}
+	if c.keylessAnywhere() {
 		c.useEval()
 	}
 	return c
+}
+
+// keylessAnywhere reports whether the call has no key and goes to any
+// node of a cluster or shard of a ring: sent as EVAL, so that no NOSCRIPT
+// needs a node to be asked whether it has the script.
+func (c *Call) keylessAnywhere() bool {
+	k := c.prep.engine.kind
+	return len(c.prep.script.Keys()) == 0 && (k == kindCluster || k == kindRing)
 }
 
 func checkSlots(s *resolve.Script, keys []any) error {
@@ -375,9 +386,14 @@ func (c *Call) useEval() {
 	c.marker.eval, c.marker.fcall = true, false
 }
 
-// useScript turns an FCALL back into EVALSHA (EVALSHA_RO) before it is
-// sent: a transaction loads scripts, not libraries.
+// useScript turns an FCALL back into the script call it would have been
+// (EVALSHA, EVAL when keyless on a cluster) before it is sent: a
+// transaction loads scripts, not libraries.
 func (c *Call) useScript() {
+	if c.keylessAnywhere() {
+		c.useEval()
+		return
+	}
 	c.cmd.Args()[0] = "evalsha"
 	if c.v.ro {
 		c.cmd.Args()[0] = "evalsha_ro"
@@ -479,7 +495,13 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 	case c.noScript() && c.provenNoScript(ctx):
 		c.resendAsEval()
 		_ = e.client.Process(ctx, &c.cmd)
-	case c.noFunction() && c.provenNoFunction(ctx) && e.loadLibrary(ctx) == nil:
+	case c.noFunction() && c.provenNoFunction(ctx):
+		if err := e.loadLibrary(ctx); err != nil {
+			// The library did not load (it does not compile, say): the
+			// call did not run, and that is its answer.
+			c.cmd.SetErr(err)
+			return c
+		}
 		c.resendAgain()
 		_ = e.client.Process(ctx, &c.cmd)
 	}
@@ -492,7 +514,7 @@ func (c *Call) useFCall() {
 	if c.v.ro {
 		c.cmd.Args()[0] = "fcall_ro"
 	}
-	c.marker.fcall = true
+	c.marker.eval, c.marker.fcall = false, true
 }
 
 // resendAgain authorises one more send of the same command, after its
@@ -777,7 +799,7 @@ func (c *Call) classify(err error, resent bool) error {
 		return &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
 	}
 	if c.marker.fcall {
-		return functionError(c.prep.engine.lib, c.Script(), err)
+		return functionError(c.prep.engine.lib, c.Script(), string(c.prep.fn), err)
 	}
 	return scriptError(c.Script(), err)
 }
@@ -865,8 +887,14 @@ func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 				noFn = append(noFn, c)
 			}
 		}
-		if len(noFn) > 0 && h.e.loadLibrary(ctx) != nil {
-			noFn = nil // the library did not load: their refusal stands
+		if len(noFn) > 0 {
+			if lerr := h.e.loadLibrary(ctx); lerr != nil {
+				// The library did not load: that is their answer.
+				for _, c := range noFn {
+					c.cmd.SetErr(lerr)
+				}
+				noFn = nil
+			}
 		}
 		if len(again)+len(noFn) == 0 {
 			return err

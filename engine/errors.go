@@ -159,11 +159,27 @@ func TranslateError(s *resolve.Script, err error) error {
 // "ERR user_function:4: msg script: <function>, on @user_function:4."
 var functionRE = regexp.MustCompile(`^(?:([A-Z][A-Z_]*) )?(.*?) script: ([A-Za-z0-9_]+), on @user_function:(\d+)\.?\s*$`)
 
+// functionCompileRE reads FUNCTION LOAD's refusal of a library that does
+// not compile: "ERR Error compiling function: user_function:4: msg".
+var functionCompileRE = regexp.MustCompile(`^ERR Error compiling function: user_function:(\d+): (.*)$`)
+
 // functionError turns the error reply of a call made through FCALL into
 // the *ScriptError of its script: the library's line mapped back to the
 // script's rendered line (Library.Where), then to its frames.
-func functionError(lib *Library, s *resolve.Script, err error) error {
-	m := functionRE.FindStringSubmatch(strings.TrimSpace(err.Error()))
+func functionError(lib *Library, s *resolve.Script, fn string, err error) error {
+	msg := strings.TrimSpace(err.Error())
+	if c := functionCompileRE.FindStringSubmatch(msg); c != nil {
+		// The library did not compile (FUNCTION LOAD): nothing ran.
+		libLine, _ := strconv.Atoi(c[1])
+		script, line, ok := lib.Where(fn, libLine)
+		if !ok || script != s {
+			return err
+		}
+		e := &ScriptError{Script: s.Name(), Line: line, Message: c[2], Code: "ERR", Compile: true, Err: err}
+		e.Frames, _ = s.Frames(line)
+		return e
+	}
+	m := functionRE.FindStringSubmatch(msg)
 	if m == nil {
 		return err
 	}
@@ -172,7 +188,7 @@ func functionError(lib *Library, s *resolve.Script, err error) error {
 	if !ok || script != s {
 		return err
 	}
-	msg := m[2]
+	msg = m[2]
 	if _, rest, found := strings.Cut(msg, "user_function:"+m[4]+": "); found {
 		msg = rest
 	}

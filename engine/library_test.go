@@ -3,9 +3,11 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"github.com/redis/go-redis/v9"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/redislua/redislua/engine"
@@ -148,5 +150,97 @@ func TestQueueThroughFunctions(t *testing.T) {
 	}
 	if n, err := c.Int64(); err != nil || n != 11 {
 		t.Errorf("in MULTI/EXEC = %d, %v", n, err)
+	}
+}
+
+// TestFunctionsOnCluster: on a 3-master cluster the library is loaded on
+// every master when missing, keyed and keyless calls run once each, and
+// a master that loses the library (FUNCTION FLUSH on it alone) is served
+// again.
+func TestFunctionsOnCluster(t *testing.T) {
+	cl := redistest.NewCluster(t)
+	rdb := cl.Client(t)
+	ctx := context.Background()
+	add := parse(t, "add", "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)")
+	hello := parse(t, "hello", "%return string\nreturn 'hi'")
+	lib, err := engine.NewLibrary("app", add, hello)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine.New(rdb, engine.WithFunctions(lib))
+	keys := []string{"a", "b", "c", "d", "e", "f"}
+	for round := 1; round <= 2; round++ {
+		for _, k := range keys {
+			if n, err := e.Run(ctx, add, map[string]any{"k": k, "n": 1}).Int64(); err != nil || n != int64(round) {
+				t.Fatalf("round %d key %s: %d, %v", round, k, n, err)
+			}
+		}
+		if v, err := e.Run(ctx, hello, nil).Text(); err != nil || v != "hi" {
+			t.Fatalf("keyless: %q, %v", v, err)
+		}
+	}
+	var (
+		mu      sync.Mutex // ForEachMaster calls in parallel
+		masters int
+		flushed *redis.Client
+	)
+	rdb.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+		libs, err := m.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: lib.Name}).Result()
+		if err != nil || len(libs) != 1 {
+			t.Errorf("master %s: %v, %v", m.Options().Addr, libs, err)
+		}
+		// Every FCALL went straight to its key's master.
+		stats := m.Info(ctx, "errorstats").Val()
+		if strings.Contains(stats, "errorstat_MOVED") {
+			t.Errorf("master %s answered MOVED:\n%s", m.Options().Addr, stats)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if m.Get(ctx, "a").Val() == "2" {
+			flushed = m
+		}
+		masters++
+		return nil
+	})
+	if masters != 3 || flushed == nil {
+		t.Fatalf("%d masters, key a on %v", masters, flushed)
+	}
+	// The master of key a loses the library: the call there loads it
+	// again and runs once.
+	if err := flushed.FunctionFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.Run(ctx, add, map[string]any{"k": "a", "n": 1}).Int64(); err != nil || n != 3 {
+		t.Errorf("after FUNCTION FLUSH on its master: %d, %v", n, err)
+	}
+}
+
+// TestFunctionsCompileError: a library that does not compile is refused
+// by FUNCTION LOAD; the call did not run and its error is the script's
+// compile error at its file and line, as with EVALSHA, also in a
+// pipeline.
+func TestFunctionsCompileError(t *testing.T) {
+	rdb := redistest.Real(t).Client(t)
+	ctx := context.Background()
+	bad := parse(t, "bad", "%key k\nlocal a = 1\nlocal b = = 2\nreturn a")
+	lib, err := engine.NewLibrary("app", bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine.New(rdb, engine.WithFunctions(lib))
+	check := func(how string, err error) {
+		t.Helper()
+		var se *engine.ScriptError
+		if !errors.As(err, &se) || !se.Compile || se.Pos().String() != "bad.lua:3" {
+			t.Errorf("%s: %#v", how, err)
+		}
+	}
+	check("run", e.Run(ctx, bad, map[string]any{"k": "x"}).Err())
+	pipe := rdb.Pipeline()
+	c := e.Queue(ctx, pipe, bad, map[string]any{"k": "x"})
+	pipe.Exec(ctx)
+	check("pipeline", c.Err())
+	if n := commandCalls(t, rdb, "fcall"); n != 2 {
+		t.Errorf("FCALL %d times, want 2 (each refused once, not sent again)", n)
 	}
 }
