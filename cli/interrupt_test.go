@@ -73,3 +73,19 @@ func TestInterruptRealServer(t *testing.T) {
 	}
 	srv.Stop() // still busy with the unkillable script
 }
+
+// TestInterruptFunction: with --functions, Ctrl-C during the call sends
+// FUNCTION KILL (SCRIPT KILL cannot stop a function) and the server
+// answers again.
+func TestInterruptFunction(t *testing.T) {
+	srv := redistest.Real(t)
+	code, stderr, took := interrupt(t, []string{"REDIS_URL=" + srv.URL()}, "--functions", "exec", "-e", forever)
+	if code != 130 || !strings.Contains(stderr, "interrupted; sent FUNCTION KILL: the script was stopped") || took > 6*time.Second {
+		t.Errorf("exit %d after %v:\n%s", code, took, stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := srv.Client(t).Ping(ctx).Err(); err != nil {
+		t.Errorf("the server after the interrupt: %v", err)
+	}
+}

@@ -107,8 +107,20 @@ func (quietLogger) Printf(context.Context, string, ...any) {}
 // script may still be running there (Redis runs it to its end and
 // answers BUSY to everyone meanwhile), so it sends SCRIPT KILL and says
 // what happened.
+//
+// A busy server reads no command until the script has run for its
+// busy-reply-threshold (5 s by default), so the kill is sent on a
+// connection of its own that waits up to 10 s for the answer, once (a
+// pooled connection would time out after 3 s and be retried).
 func killScript(client redis.UniversalClient, function bool) string {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	if c, ok := client.(*redis.Client); ok {
+		opt := *c.Options()
+		opt.ReadTimeout, opt.MaxRetries, opt.PoolSize = 10*time.Second, -1, 1
+		c = redis.NewClient(&opt)
+		defer c.Close()
+		client = c
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 11*time.Second)
 	defer cancel()
 	kill := "SCRIPT KILL"
 	err := client.ScriptKill(ctx).Err()

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"github.com/redis/go-redis/v9"
 	"strconv"
 	"testing"
 	"time"
@@ -119,5 +120,122 @@ func TestCrossSlotKeysFlag(t *testing.T) {
 	err := e.Run(ctx, parse(t, "two", "#!lua flags=allow-cross-slot-keys\n%key a\n%key b\nreturn 1"), map[string]any{"a": a, "b": b}).Err()
 	if errors.As(err, &cs) || !errors.Is(err, engine.ErrNotExecuted) {
 		t.Errorf("declared keys in two slots with the flag: %v, want the server's CROSSSLOT, not executed", err)
+	}
+}
+
+// TestNoWritesClusterReplicas: on a cluster whose masters have replicas,
+// a ClusterClient that routes read-only commands to replicas (ReadOnly,
+// RouteByLatency, RouteRandomly) may serve a no-writes script there
+// (EVALSHA_RO is a read-only command), each call once with the right
+// reply, NOSCRIPT on a replica included; a script that writes still goes
+// to the master.
+func TestNoWritesClusterReplicas(t *testing.T) {
+	cl := redistest.NewCluster(t)
+	cl.AddReplicas(t)
+	ctx := context.Background()
+	keys := []string{"a", "b", "c", "d", "e", "f"}
+	seed := cl.Client(t)
+	for _, k := range keys {
+		seed.Set(ctx, k, "v-"+k, 0)
+	}
+	read := parse(t, "read", "#!lua flags=no-writes\n%key k\n%return string\nreturn redis.call('GET', k)")
+	incr := parse(t, "incr", "%key k\n%return integer\nreturn redis.call('INCR', k)")
+	nodes := func(addrs []string, cmd string) (n int) {
+		for _, a := range addrs {
+			c := redis.NewClient(&redis.Options{Addr: a})
+			n += commandCalls(t, c, cmd)
+			c.Close()
+		}
+		return n
+	}
+	for _, a := range append(append([]string(nil), cl.Addrs...), cl.Replicas...) {
+		c := redis.NewClient(&redis.Options{Addr: a})
+		c.ConfigResetStat(ctx)
+		c.Close()
+	}
+	// Replication is asynchronous: wait until each replica has the keys.
+	for i, a := range cl.Replicas {
+		m := redis.NewClient(&redis.Options{Addr: cl.Addrs[i]})
+		c := redis.NewClient(&redis.Options{Addr: a})
+		want := m.DBSize(ctx).Val()
+		for i := 0; i < 250 && c.DBSize(ctx).Val() != want; i++ {
+			time.Sleep(20 * time.Millisecond)
+		}
+		m.Close()
+		c.Close()
+	}
+	routes := []struct {
+		name string
+		opt  redis.ClusterOptions
+	}{
+		{"ReadOnly", redis.ClusterOptions{ReadOnly: true}},
+		{"RouteByLatency", redis.ClusterOptions{RouteByLatency: true}},
+		{"RouteRandomly", redis.ClusterOptions{RouteRandomly: true}},
+	}
+	calls := 0
+	for _, r := range routes {
+		opt := r.opt
+		opt.Addrs = cl.Addrs
+		c := redis.NewClusterClient(&opt)
+		e := engine.New(c)
+		for range 3 {
+			for _, k := range keys {
+				if v, err := e.Run(ctx, read, map[string]any{"k": k}).Text(); err != nil || v != "v-"+k {
+					t.Fatalf("%s: read %s = %q, %v", r.name, k, v, err)
+				}
+				calls++
+			}
+		}
+		if n, err := e.Run(ctx, incr, map[string]any{"k": "n-" + r.name}).Int64(); err != nil || n != 1 {
+			t.Errorf("%s: a writing script = %d, %v", r.name, n, err)
+		}
+		if r.name == "ReadOnly" {
+			if n := nodes(cl.Replicas, "evalsha_ro"); n != calls {
+				t.Errorf("ReadOnly: the replicas ran EVALSHA_RO %d times, want all %d", n, calls)
+			}
+		}
+		c.Close()
+	}
+	ran := nodes(cl.Replicas, "evalsha_ro") + nodes(cl.Addrs, "evalsha_ro")
+	if ran != calls {
+		t.Errorf("EVALSHA_RO ran %d times over the cluster, want %d (one per call)", ran, calls)
+	}
+	if n := nodes(cl.Replicas, "evalsha"); n != 0 {
+		t.Errorf("a replica ran the writing script's EVALSHA %d times", n)
+	}
+}
+
+// TestNoWritesFailoverReplica: a failover client routed to replicas
+// (ReplicaOnly, through Sentinel) serves a no-writes script from the
+// replica.
+func TestNoWritesFailoverReplica(t *testing.T) {
+	master := redistest.Real(t)
+	replica := redistest.Replica(t, master)
+	sentinel := redistest.Sentinel(t, master)
+	ctx := context.Background()
+	sc := redis.NewSentinelClient(&redis.Options{Addr: sentinel})
+	defer sc.Close()
+	for i := 0; i < 500; i++ {
+		if rs, _ := sc.Replicas(ctx, "mymaster").Result(); len(rs) == 1 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	master.Client(t).Set(ctx, "k", "v", 0)
+	r := replica.Client(t)
+	for i := 0; i < 100 && r.Get(ctx, "k").Val() != "v"; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	c := redis.NewFailoverClient(&redis.FailoverOptions{MasterName: "mymaster", SentinelAddrs: []string{sentinel}, ReplicaOnly: true})
+	defer c.Close()
+	read := parse(t, "read", "#!lua flags=no-writes\n%key k\n%return string\nreturn redis.call('GET', k)")
+	e := engine.New(c)
+	for range 3 {
+		if v, err := e.Run(ctx, read, map[string]any{"k": "k"}).Text(); err != nil || v != "v" {
+			t.Fatalf("no-writes script through the failover client = %q, %v", v, err)
+		}
+	}
+	if n := commandCalls(t, r, "evalsha_ro"); n != 3 {
+		t.Errorf("the replica ran EVALSHA_RO %d times, want 3", n)
 	}
 }

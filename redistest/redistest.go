@@ -128,6 +128,13 @@ func Replica(t testing.TB, master *Server) *Server {
 	host, mport, _ := net.SplitHostPort(master.Addr)
 	port := freePort(t, 0)
 	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Real: true, t: t, bin: bin, dir: t.TempDir(), port: port, extra: []string{"--replicaof", host, mport}}
+	// The master syncs at once instead of waiting 5s for more replicas.
+	mc := redis.NewClient(&redis.Options{Addr: master.Addr})
+	err := mc.ConfigSet(context.Background(), "repl-diskless-sync-delay", "0").Err()
+	mc.Close()
+	if err != nil {
+		t.Fatalf("master %s: %v", master.Addr, err)
+	}
 	s.stop = startServer(t, bin, port, s.dir, s.extra...)
 	c := redis.NewClient(&redis.Options{Addr: s.Addr})
 	defer c.Close()
@@ -259,8 +266,9 @@ func waitFor(t testing.TB, what string, timeout time.Duration, exited <-chan str
 
 // Cluster is a throw-away Redis Cluster of three real masters.
 type Cluster struct {
-	Addrs    []string
-	Password string // set by RequirePass
+	Addrs    []string // the masters
+	Replicas []string // set by AddReplicas: the replica of Addrs[i]
+	Password string   // set by RequirePass
 }
 
 // Client returns a new cluster client, closed when the test ends.
@@ -319,6 +327,85 @@ func NewCluster(t testing.TB) *Cluster {
 		return nil
 	})
 	return &Cluster{Addrs: addrs}
+}
+
+// AddReplicas gives every master of the cluster one real replica (three
+// more redis-server processes, listed in Replicas) and waits (at most
+// 30s) until each has synced with its master and every master sees all
+// three replicas. Call it before RequirePass.
+func (c *Cluster) AddReplicas(t testing.TB) {
+	t.Helper()
+	bin := serverBinary(t)
+	ctx := context.Background()
+	first := redis.NewClient(&redis.Options{Addr: c.Addrs[0]})
+	defer first.Close()
+	var replicas []*redis.Client
+	var ids []string
+	for _, maddr := range c.Addrs {
+		m := redis.NewClient(&redis.Options{Addr: maddr, Password: c.Password})
+		id, err := m.Do(ctx, "cluster", "myid").Text()
+		if err == nil {
+			// Sync at once instead of waiting 5s for more replicas.
+			err = m.ConfigSet(ctx, "repl-diskless-sync-delay", "0").Err()
+		}
+		m.Close()
+		if err != nil {
+			t.Fatalf("master %s: %v", maddr, err)
+		}
+		ids = append(ids, id)
+		port := freePort(t, 10000)
+		startServer(t, bin, port, t.TempDir(), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000")
+		addr := "127.0.0.1:" + strconv.Itoa(port)
+		r := redis.NewClient(&redis.Options{Addr: addr})
+		t.Cleanup(func() { r.Close() })
+		host, p, _ := net.SplitHostPort(addr)
+		if err := first.ClusterMeet(ctx, host, p).Err(); err != nil {
+			t.Fatalf("CLUSTER MEET %s: %v", addr, err)
+		}
+		c.Replicas = append(c.Replicas, addr)
+		replicas = append(replicas, r)
+	}
+	// A replica must know its master before it can replicate it.
+	replicating := make([]bool, len(replicas))
+	waitFor(t, "cluster nodes to meet their masters", 30*time.Second, nil, "", func(ctx context.Context) error {
+		for i, r := range replicas {
+			if replicating[i] {
+				continue
+			}
+			if err := r.ClusterReplicate(ctx, ids[i]).Err(); err != nil {
+				return fmt.Errorf("%s: %v", c.Replicas[i], err)
+			}
+			replicating[i] = true
+		}
+		return nil
+	})
+	waitFor(t, "cluster replicas", 30*time.Second, nil, "", func(ctx context.Context) error {
+		for i, r := range replicas {
+			info, err := r.Info(ctx, "replication").Result()
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(info, "master_link_status:up") {
+				return fmt.Errorf("%s: link to its master not up", c.Replicas[i])
+			}
+		}
+		// The masters, which the clients ask for the slots, know the
+		// replicas (the replicas learn of each other later, by gossip).
+		for _, addr := range c.Addrs {
+			n := redis.NewClient(&redis.Options{Addr: addr, Password: c.Password})
+			slots, err := n.ClusterSlots(ctx).Result()
+			n.Close()
+			if err != nil {
+				return err
+			}
+			for _, s := range slots {
+				if len(s.Nodes) != 2 {
+					return fmt.Errorf("%s sees %d nodes for slots %d-%d", addr, len(s.Nodes), s.Start, s.End)
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // RequirePass protects every node of the cluster with password (and
