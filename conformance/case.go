@@ -84,10 +84,14 @@ type RunError struct {
 	Contains string  `json:"contains,omitempty"`
 }
 
-// Check is a command run on the backend after a call, and its reply.
+// Check is a command run on the backend after a call, and its reply:
+// exactly Want (as JSON), or a text reply that Matches a regular
+// expression (for replies such as INFO's, which hold more than the case
+// owns).
 type Check struct {
-	Cmd  []any           `json:"cmd"`
-	Want json.RawMessage `json:"want"`
+	Cmd     []any           `json:"cmd"`
+	Want    json.RawMessage `json:"want,omitempty"`
+	Matches string          `json:"matches,omitempty"`
 }
 
 // ParseCase reads a case from txtar data.

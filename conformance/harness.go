@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -206,6 +207,16 @@ func runOne(ctx context.Context, c *Case, run RunSpec, runner Runner, b *Backend
 			return fmt.Sprintf("check %v: %v", chk.Cmd, err)
 		}
 		got, _ := json.Marshal(v)
+		if chk.Matches != "" {
+			re, err := regexp.Compile(chk.Matches)
+			if err != nil {
+				return fmt.Sprintf("check %v: matches: %v", chk.Cmd, err)
+			}
+			if text, ok := v.(string); !ok || !re.MatchString(text) {
+				return fmt.Sprintf("check %v = %s, want a text matching %s", chk.Cmd, got, chk.Matches)
+			}
+			continue
+		}
 		if !sameRaw(got, chk.Want) {
 			return fmt.Sprintf("check %v = %s, want %s", chk.Cmd, got, chk.Want)
 		}
