@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -207,6 +208,62 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkPipeline100 is the realistic shape of pipelines: 100 calls
+// per pipeline (or MULTI/EXEC), each with values built for it (a fresh
+// map for the engine, fresh keys for go-redis's EvalSha), on several
+// keys. Per call: ns/op, B/op, allocs/op and the client's CPU time
+// (cpu-ns/op, user+system of this process: the server runs in another).
+func BenchmarkPipeline100(b *testing.B) {
+	c, e := benchEngine(b)
+	ctx := context.Background()
+	s := benchScript(b, "typed")
+	sha := s.SHA1()
+	c.ScriptLoad(ctx, s.Source())
+	keys := []string{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"}
+	for _, mode := range []string{"pipeline", "multi"} {
+		for _, impl := range []string{"engine", "engine_struct", "goredis"} {
+			b.Run("mode="+mode+"/impl="+impl, func(b *testing.B) {
+				b.ReportAllocs()
+				cpu := processCPU()
+				for b.Loop() {
+					p := newPipe(c, mode)
+					for i := range 100 {
+						switch impl {
+						case "engine":
+							e.Queue(ctx, p, s, map[string]any{"counter": keys[i%8], "step": i})
+						case "engine_struct":
+							e.Queue(ctx, p, s, &typedValues{Counter: keys[i%8], Step: i})
+						default:
+							p.EvalSha(ctx, sha, []string{keys[i%8]}, i)
+						}
+					}
+					if _, err := p.Exec(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				calls := float64(b.N) * 100
+				b.ReportMetric(float64(processCPU()-cpu)/calls, "cpu-ns/call")
+				b.ReportMetric(b.Elapsed().Seconds()*1e9/calls, "ns/call")
+			})
+		}
+	}
+}
+
+// typedValues are the values of the typed script as a struct.
+type typedValues struct {
+	Counter string
+	Step    int
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkPipelinePaired is BenchmarkPipeline paired like

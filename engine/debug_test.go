@@ -5,5 +5,5 @@ func (c *Call) Debug() (args []any, asked, refused bool, answer error) {
 	if c.odd != nil {
 		answer = c.odd.answer
 	}
-	return c.cmd.Args(), c.marker.asked.Load(), c.marker.refused.Load(), answer
+	return c.cmd.Args(), c.marker.asked(), c.marker.refused(), answer
 }

@@ -232,10 +232,27 @@ type marker struct {
 	fcall bool // the payload is the function's name (FCALL)
 	// notRun is set by the transaction hook when EXEC proves that the
 	// call did not run (a WATCH abort, EXECABORT).
-	notRun  bool
-	asked   atomic.Bool // go-redis asked for the bytes: the request may have left
-	refused atomic.Bool // a resend was refused
+	notRun bool
+	// state holds markAsked (go-redis asked for the bytes: the request
+	// may have left) and markRefused (a resend was refused). One word, not
+	// two atomic.Bools: it keeps a Call in the 320-byte size class.
+	state atomic.Uint32
 }
+
+const (
+	markAsked uint32 = 1 << iota
+	markRefused
+)
+
+// asked reports whether go-redis asked for the bytes since the last
+// authorised send.
+func (m *marker) asked() bool { return m.state.Load()&markAsked != 0 }
+
+// forget clears asked: a new send is authorised.
+func (m *marker) forget() { m.state.And(^markAsked) }
+
+// refused reports whether a resend was refused.
+func (m *marker) refused() bool { return m.state.Load()&markRefused != 0 }
 
 // MarshalBinary gives go-redis the argument's bytes.
 func (m *marker) MarshalBinary() ([]byte, error) {
@@ -243,14 +260,14 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 	if n := c.cmd.replies.Load(); n != c.cmd.granted.Load() {
 		last := c.cmd.lastErr()
 		if !c.resendable(last) {
-			if m.refused.CompareAndSwap(false, true) {
+			if m.state.Or(markRefused)&markRefused == 0 {
 				c.odd = &oddities{answer: last} // a sent call has no early error
 			}
 			return nil, errResendRefused
 		}
 		c.cmd.granted.Store(n)
 	}
-	m.asked.Store(true)
+	m.state.Or(markAsked)
 	switch {
 	case m.eval:
 		return c.v.body, nil
@@ -432,7 +449,7 @@ func (e *Engine) runsShebang(ctx context.Context) bool {
 func (c *Call) resendAsEval() {
 	c.useEval()
 	c.cmd.Cmd.SetErr(nil) // the NOSCRIPT is spent; not an attempt's outcome
-	c.marker.asked.Store(false)
+	c.marker.forget()
 	c.cmd.granted.Store(c.cmd.replies.Load())
 }
 
@@ -521,7 +538,7 @@ func (c *Call) useFCall() {
 // last attempt was proven refused.
 func (c *Call) resendAgain() {
 	c.cmd.Cmd.SetErr(nil)
-	c.marker.asked.Store(false)
+	c.marker.forget()
 	c.cmd.granted.Store(c.cmd.replies.Load())
 }
 
@@ -752,7 +769,7 @@ func (c *Call) reply() (any, error) {
 	case c.marker.notRun:
 		return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: cmp.Or(err, errNoReply)}
 	case err == nil && c.cmd.Val() == nil:
-		if c.marker.asked.Load() {
+		if c.marker.asked() {
 			return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: errNoReply}
 		}
 		return nil, &CallError{Script: name, Outcome: ErrNotExecuted, Err: errNoReply}
@@ -761,7 +778,7 @@ func (c *Call) reply() (any, error) {
 	case errors.Is(err, redis.Nil):
 		return nil, nil
 	}
-	if c.marker.refused.Load() {
+	if c.marker.refused() {
 		// A resend was refused: the call's outcome is the reply (or the
 		// lost connection) that did not prove the script had not run.
 		if answer := c.odd.answer; answer != nil && answer != err {
@@ -779,12 +796,12 @@ func (c *Call) classify(err error, resent bool) error {
 	name := c.Script().Name()
 	var re redis.Error
 	if !errors.As(err, &re) {
-		if !c.marker.asked.Load() || (!resent && neverSent(err)) {
+		if !c.marker.asked() || (!resent && neverSent(err)) {
 			return &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}
 		}
 		return &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
 	}
-	if !c.marker.asked.Load() && !resent {
+	if !c.marker.asked() && !resent {
 		// An error set without the request ever being written (go-redis
 		// refused the pipeline, e.g. CROSSSLOT across a transaction).
 		return &CallError{Script: name, Outcome: ErrNotExecuted, Err: err}

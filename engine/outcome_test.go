@@ -418,11 +418,19 @@ func TestNoPanic(t *testing.T) {
 	check("nil engine", nilEngine.Run(ctx, s, nil).Err(), "no client")
 }
 
-// TestAutoPipeliner: go-redis's auto-pipeliner as the engine's client,
-// 64 goroutines, through a SCRIPT FLUSH: every call runs once.
+// TestAutoPipeliner: go-redis's auto-pipeliner as the engine's client
+// (its default options and AutoPipelineOptions), 64 goroutines, through
+// a SCRIPT FLUSH: every call runs once.
 func TestAutoPipeliner(t *testing.T) {
+	for _, opts := range []*redis.AutoPipelineOptions{nil, engine.AutoPipelineOptions()} {
+		testAutoPipeliner(t, opts)
+	}
+}
+
+func testAutoPipeliner(t *testing.T, opts *redis.AutoPipelineOptions) {
 	srv := redistest.Real(t)
-	rdb := srv.Client(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, AutoPipelineOptions: opts})
+	defer rdb.Close()
 	ap, err := rdb.AutoPipeline()
 	if err != nil {
 		t.Fatal(err)
@@ -456,6 +464,6 @@ func TestAutoPipeliner(t *testing.T) {
 		}
 	}
 	if n, _ := rdb.Get(ctx, "ap").Int(); n != 64*50-failed || failed > 0 {
-		t.Errorf("counter = %d with %d failed calls, want %d", n, failed, 64*50)
+		t.Errorf("options %+v: counter = %d with %d failed calls, want %d", opts, n, failed, 64*50)
 	}
 }

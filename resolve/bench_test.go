@@ -157,7 +157,7 @@ func writeTree(b *testing.B, m fstest.MapFS) string {
 // from disk and from memory (memFS, laid out like embed.FS; and
 // fstest.MapFS), at three sizes to show linear growth.
 func BenchmarkLoadTree(b *testing.B) {
-	for _, n := range []int{100, 1000, 10000} {
+	for _, n := range []int{100, 1000, 10000, 50000} {
 		m := genTree(n)
 		var dir string
 		parent := b

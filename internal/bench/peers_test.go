@@ -2,9 +2,15 @@ package bench
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/rueidis"
@@ -15,75 +21,180 @@ import (
 
 const incr = "return redis.call('INCRBY', KEYS[1], ARGV[1])"
 
-// BenchmarkConcurrentCalls: single script calls from many goroutines
-// (b.SetParallelism × GOMAXPROCS), one per op, on one real redis-server:
-// rueidis (auto-pipelining), the engine on go-redis's AutoPipeliner, the
-// engine on a plain go-redis client, plain go-redis EVALSHA.
-func BenchmarkConcurrentCalls(b *testing.B) {
-	srv := redistest.Real(b)
-	ctx := context.Background()
+// impl is one way of calling the script: open makes a call function
+// (and what closes it) for a number of goroutines.
+type impl struct {
+	name string
+	open func(b *testing.B, addr string, goroutines int) (call func(ctx context.Context, key string) error, close func())
+}
+
+func impls(b *testing.B) []impl {
 	script, err := resolve.New(nil).Parse("incr", "%key k\n%arg n integer\n"+incr)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, par := range []int{32, 128} { // × GOMAXPROCS 2: 64 and 256 goroutines
-		b.Run("goroutines="+strconv.Itoa(2*par), func(b *testing.B) {
-			b.Run("impl=rueidis", func(b *testing.B) {
-				c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr}, DisableCache: true})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer c.Close()
-				lua := rueidis.NewLuaScript(incr)
-				run(b, par, func(key string) error {
-					return lua.Exec(ctx, c, []string{key}, []string{"1"}).Error()
+	viaEngine := func(rdb redis.UniversalClient) func(ctx context.Context, key string) error {
+		e := engine.New(rdb)
+		return func(ctx context.Context, key string) error {
+			return e.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
+		}
+	}
+	return []impl{
+		{"rueidis", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+			c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{addr}, DisableCache: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			lua := rueidis.NewLuaScript(incr)
+			return func(ctx context.Context, key string) error {
+				return lua.Exec(ctx, c, []string{key}, []string{"1"}).Error()
+			}, c.Close
+		}},
+		{"engine_autopipeline", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+			rdb := redis.NewClient(&redis.Options{Addr: addr, AutoPipelineOptions: engine.AutoPipelineOptions()})
+			ap, err := rdb.AutoPipeline()
+			if err != nil {
+				b.Fatal(err)
+			}
+			return viaEngine(ap), func() { ap.Close(); rdb.Close() }
+		}},
+		{"engine_autopipeline_defaults", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+			rdb := redis.NewClient(&redis.Options{Addr: addr})
+			ap, err := rdb.AutoPipeline()
+			if err != nil {
+				b.Fatal(err)
+			}
+			return viaEngine(ap), func() { ap.Close(); rdb.Close() }
+		}},
+		{"goredis_autopipeline", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+			rdb := redis.NewClient(&redis.Options{Addr: addr, AutoPipelineOptions: engine.AutoPipelineOptions()})
+			ap, err := rdb.AutoPipeline()
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := redis.NewScript(incr)
+			return func(ctx context.Context, key string) error {
+				return s.EvalSha(ctx, ap, []string{key}, 1).Err()
+			}, func() { ap.Close(); rdb.Close() }
+		}},
+		{"engine", func(b *testing.B, addr string, g int) (func(context.Context, string) error, func()) {
+			rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: g})
+			return viaEngine(rdb), func() { rdb.Close() }
+		}},
+		{"goredis", func(b *testing.B, addr string, g int) (func(context.Context, string) error, func()) {
+			rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: g})
+			s := redis.NewScript(incr)
+			return func(ctx context.Context, key string) error {
+				return s.Run(ctx, rdb, []string{key}, 1).Err()
+			}, func() { rdb.Close() }
+		}},
+	}
+}
+
+// BenchmarkConcurrentCalls: single script calls (INCRBY of a key per
+// goroutine, a fresh values map per engine call) from 1, 16, 64 and 256
+// goroutines on one real redis-server: rueidis's LuaScript
+// (auto-pipelining), the engine on go-redis's AutoPipeliner (with
+// engine.AutoPipelineOptions, and with go-redis's defaults), go-redis's
+// EVALSHA on the same tuned AutoPipeliner, the engine on a plain go-redis
+// client, go-redis's Script.Run. With -count N the
+// implementations run in interleaved blocks. Besides ns/op (the inverse
+// of throughput) each reports the latency of a call (p50-ns, p99-ns), the
+// client's CPU per call (cpu-ns/op: user+system time of this process)
+// and the server's (server-cpu-ns/op, from INFO cpu).
+func BenchmarkConcurrentCalls(b *testing.B) {
+	srv := redistest.Real(b)
+	info := srv.Client(b)
+	for _, g := range []int{1, 16, 64, 256} {
+		b.Run("goroutines="+strconv.Itoa(g), func(b *testing.B) {
+			for _, im := range impls(b) {
+				b.Run("impl="+im.name, func(b *testing.B) {
+					call, closeFn := im.open(b, srv.Addr, g)
+					defer closeFn()
+					measure(b, info, g, call)
 				})
-			})
-			b.Run("impl=engine_autopipeline", func(b *testing.B) {
-				rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-				defer rdb.Close()
-				ap, err := rdb.AutoPipeline()
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer ap.Close()
-				e := engine.New(ap)
-				run(b, par, func(key string) error {
-					return e.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
-				})
-			})
-			b.Run("impl=engine", func(b *testing.B) {
-				rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 2 * par})
-				defer rdb.Close()
-				e := engine.New(rdb)
-				run(b, par, func(key string) error {
-					return e.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
-				})
-			})
-			b.Run("impl=goredis", func(b *testing.B) {
-				rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 2 * par})
-				defer rdb.Close()
-				s := redis.NewScript(incr)
-				run(b, par, func(key string) error {
-					return s.Run(ctx, rdb, []string{key}, 1).Err()
-				})
-			})
+			}
 		})
 	}
 }
 
-var goroutine atomic.Int64
-
-func run(b *testing.B, par int, call func(key string) error) {
-	b.ReportAllocs()
-	b.SetParallelism(par)
-	b.RunParallel(func(pb *testing.PB) {
-		key := "k" + strconv.FormatInt(goroutine.Add(1), 10)
-		for pb.Next() {
-			if err := call(key); err != nil {
-				b.Error(err)
-				return
-			}
+// measure runs b.N calls spread over g goroutines and reports latency
+// percentiles and CPU per call.
+func measure(b *testing.B, info *redis.Client, g int, call func(ctx context.Context, key string) error) {
+	ctx := context.Background()
+	// Warm up: scripts loaded, connections open.
+	for i := range g {
+		if err := call(ctx, "k"+strconv.Itoa(i)); err != nil {
+			b.Fatal(err)
 		}
-	})
+	}
+	b.ReportAllocs()
+	lat := make([][]time.Duration, g)
+	var next atomic.Int64
+	var failed atomic.Pointer[error]
+	serverBefore := serverCPU(b, info)
+	clientBefore := clientCPU()
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for i := range g {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := "k" + strconv.Itoa(i)
+			own := make([]time.Duration, 0, b.N/g+1)
+			for next.Add(1) <= int64(b.N) {
+				t0 := time.Now()
+				if err := call(ctx, key); err != nil {
+					failed.CompareAndSwap(nil, &err)
+					return
+				}
+				own = append(own, time.Since(t0))
+			}
+			lat[i] = own
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	client := clientCPU() - clientBefore
+	server := serverCPU(b, info) - serverBefore
+	if p := failed.Load(); p != nil {
+		b.Fatal(*p)
+	}
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	if len(all) == 0 {
+		return
+	}
+	b.ReportMetric(float64(all[len(all)/2]), "p50-ns")
+	b.ReportMetric(float64(all[len(all)*99/100]), "p99-ns")
+	b.ReportMetric(float64(client)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(server)/float64(b.N), "server-cpu-ns/op")
+}
+
+// clientCPU is the user and system CPU time this process has used.
+func clientCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// serverCPU is the CPU time the server has used (INFO cpu, main thread
+// and the others).
+func serverCPU(b *testing.B, c *redis.Client) time.Duration {
+	text, err := c.Info(context.Background(), "cpu").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total float64
+	for _, line := range strings.Split(text, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if ok && (k == "used_cpu_user" || k == "used_cpu_sys") {
+			var f float64
+			fmt.Sscan(v, &f)
+			total += f
+		}
+	}
+	return time.Duration(total * float64(time.Second))
 }
