@@ -319,7 +319,7 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 	if n := 3 + nk + na; n > len(c.buf) {
 		args = make([]any, 0, n)
 	}
-	cmd := "evalsha"
+	var cmd any = "evalsha" // constants: boxing a string variable allocates
 	if c.v.ro {
 		cmd = "evalsha_ro"
 	}

@@ -1,8 +1,12 @@
 package engine
 
 import (
+	"context"
 	"testing"
 	"unsafe"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redislua/redislua/resolve"
 )
 
 // TestCallSize keeps a Call in the 320-byte size class: every call
@@ -10,5 +14,31 @@ import (
 func TestCallSize(t *testing.T) {
 	if n := unsafe.Sizeof(Call{}); n > 320 {
 		t.Errorf("a Call is %d bytes, over the 320-byte size class", n)
+	}
+}
+
+// TestQueueAllocs: queuing a call costs one allocation, the Call (the
+// pipeline's own slice growth aside), for plain and no-writes scripts:
+// the command name, the marker and the counts are boxed without
+// allocating.
+func TestQueueAllocs(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled: no Exec
+	defer rdb.Close()
+	e := New(rdb)
+	ctx := context.Background()
+	for _, src := range []string{
+		"%key k\n%arg n integer\nreturn redis.call('INCRBY', k, n)",
+		"#!lua flags=no-writes\n%key k\n%arg n integer\nreturn redis.call('GET', k)",
+	} {
+		s, err := resolve.New(nil).Parse("q", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.shebang.Store(1) // as if the server ran #! scripts (Redis 7): no question asked
+		values := map[string]any{"k": "key", "n": 7}
+		p := rdb.Pipeline()
+		if n := testing.AllocsPerRun(1000, func() { e.Queue(ctx, p, s, values) }); n > 1.05 {
+			t.Errorf("%q: %.2f allocations per queued call, want 1", src[:12], n)
+		}
 	}
 }
