@@ -223,7 +223,7 @@ func BenchmarkPipeline100(b *testing.B) {
 	c.ScriptLoad(ctx, s.Source())
 	keys := []string{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"}
 	for _, mode := range []string{"pipeline", "multi"} {
-		for _, impl := range []string{"engine", "engine_struct", "goredis"} {
+		for _, impl := range []string{"engine", "engine_ordered", "engine_struct", "goredis"} {
 			b.Run("mode="+mode+"/impl="+impl, func(b *testing.B) {
 				b.ReportAllocs()
 				cpu := processCPU()
@@ -233,6 +233,8 @@ func BenchmarkPipeline100(b *testing.B) {
 						switch impl {
 						case "engine":
 							e.Queue(ctx, p, s, map[string]any{"counter": keys[i%8], "step": i})
+						case "engine_ordered":
+							e.Queue(ctx, p, s, engine.Ordered{keys[i%8], i})
 						case "engine_struct":
 							e.Queue(ctx, p, s, &typedValues{Counter: keys[i%8], Step: i})
 						default:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -17,7 +18,19 @@ import (
 // `redislua:"name"` tag, or else of its name compared without case and
 // underscores (MemberCount binds member_count); `redislua:"-"` skips a
 // field. Every other exported field must bind to a parameter.
+//
+// Ordered gives the values by position instead of by name.
 type Values = any
+
+// Ordered is the values of a call by position, in the script's
+// declaration order: its keys, then its arguments (resolve.Script's Keys,
+// then Args). It spares a map per call where the order is known by
+// construction: the code redis-lua gen writes passes its parameters
+// this way. Each value is checked and encoded as a named one would be;
+// a count other than the script's is an *ArgsError. Hand-written code
+// is clearer, and safer against a reordered signature, with a map or a
+// struct.
+type Ordered []any
 
 // bind writes the encoded keys, then the encoded arguments, of a call to
 // dst, which has room for them. Unknown, missing and wrongly typed names
@@ -69,6 +82,18 @@ func bind(s *resolve.Script, values any, dst []any) error {
 				}
 			}
 		}
+	case Ordered:
+		for i, p := range keys {
+			v, ok := at(m, i)
+			put(i, p, v, ok)
+		}
+		for i, p := range args {
+			v, ok := at(m, len(keys)+i)
+			put(len(keys)+i, p, v, ok)
+		}
+		if n := len(keys) + len(args); len(m) > n {
+			fail().Invalid = append(fail().Invalid, fmt.Errorf("%d ordered values for %d parameters", len(m), n))
+		}
 	case nil:
 		for i, p := range keys {
 			put(i, p, nil, false)
@@ -103,6 +128,14 @@ func bind(s *resolve.Script, values any, dst []any) error {
 		e.Hints = append(e.Hints, s.Suggest(n))
 	}
 	return e
+}
+
+// at returns the i-th ordered value, if there is one.
+func at(vs Ordered, i int) (any, bool) {
+	if i < len(vs) {
+		return vs[i], true
+	}
+	return nil, false
 }
 
 func b2i(b bool) int {

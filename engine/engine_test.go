@@ -243,6 +243,45 @@ func TestArgsErrors(t *testing.T) {
 	}
 }
 
+// TestOrdered: values by position run like the same values by name,
+// on both backends; a short, long or mistyped list is an *ArgsError and
+// sends nothing.
+func TestOrdered(t *testing.T) {
+	backends(t, func(t *testing.T, srv *redistest.Server) {
+		c := srv.Client(t)
+		e := engine.New(c)
+		ctx := context.Background()
+		s := load(t, "incr")
+		for i := 1; i <= 2; i++ {
+			if n, err := e.Run(ctx, s, engine.Ordered{"ord"}).Int64(); err != nil || n != int64(i) {
+				t.Fatalf("call %d = %d, %v", i, n, err)
+			}
+		}
+		var called bool
+		c.AddHook(sentHook{&called})
+		typed := load(t, "typed")
+		tests := []struct {
+			values engine.Ordered
+			want   string
+		}{
+			{engine.Ordered{"k", 1}, `script typed: missing "tags", "on"`},
+			{engine.Ordered{"k", 1, []string{}, true, "extra"}, `script typed: 5 ordered values for 4 parameters`},
+			{engine.Ordered{"k", "five", []string{}, true}, `script typed: argument n: want integer, got string "five"`},
+			{engine.Ordered{1.5, 1, []string{}, true}, `script typed: argument k: a key is a string or an integer, got float64`},
+		}
+		for _, tt := range tests {
+			err := e.Run(ctx, typed, tt.values).Err()
+			var ae *engine.ArgsError
+			if !errors.As(err, &ae) || !errors.Is(err, engine.ErrNotExecuted) || err.Error() != tt.want {
+				t.Errorf("%v: %v\nwant %s", tt.values, err, tt.want)
+			}
+		}
+		if called {
+			t.Error("a command was sent for a call with bad ordered values")
+		}
+	})
+}
+
 type sentHook struct{ called *bool }
 
 func (h sentHook) DialHook(next redis.DialHook) redis.DialHook { return next }

@@ -217,7 +217,7 @@ type ArgsError struct {
 	Unknown []string // names the script does not declare
 	Hints   []string // "did you mean" for each unknown name ("" when none)
 	Missing []string // declared names without a value
-	Invalid []error  // values that do not encode (*codec.EncodeError)
+	Invalid []error  // values that do not encode (*codec.EncodeError), too many Ordered values
 }
 
 func (e *ArgsError) Error() string {

@@ -117,3 +117,24 @@ func ExampleTranslateError() {
 	//   Script "lib", line 2
 	//     if n > 3 then error('too big') end
 }
+
+func ExampleOrdered() {
+	m, _ := miniredis.Run()
+	defer m.Close()
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	defer rdb.Close()
+	loader := resolve.New(fstest.MapFS{
+		"add.lua": {Data: []byte("%arg step integer\n%key counter\n%return integer\nreturn redis.call('INCRBY', counter, step)\n")},
+	})
+	script, _ := loader.Load("add")
+	e := engine.New(rdb)
+	ctx := context.Background()
+	// Keys first, then arguments, whatever the order of the directives.
+	n, err := e.Run(ctx, script, engine.Ordered{"visits", 5}).Int64()
+	fmt.Println(n, err)
+	_, err = e.Run(ctx, script, engine.Ordered{"visits"}).Result()
+	fmt.Println(err)
+	// Output:
+	// 5 <nil>
+	// script add: missing "step"
+}

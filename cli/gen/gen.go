@@ -302,12 +302,12 @@ type {{.Name}}Params struct {
 {{- end}}
 }
 
-// values are the named values the engine binds (a map: the engine's
-// fastest form, the one code calling it by hand writes).
-func (p {{.Name}}Params) values() map[string]any {
-	return map[string]any{
+// values are the keys, then the arguments, of {{.File}} in its order
+// (engine.Ordered: no map to build for each call).
+func (p {{.Name}}Params) values() engine.Ordered {
+	return engine.Ordered{
 {{- range .Fields}}
-		{{printf "%q" .Param}}: p.{{.Name}},
+		p.{{.Name}}, // {{.Param}}
 {{- end}}
 	}
 }

@@ -65,14 +65,14 @@ type AddScoreParams struct {
 	MaxScore int64  `redislua:"max_score"` // arg max_score (integer)
 }
 
-// values are the named values the engine binds (a map: the engine's
-// fastest form, the one code calling it by hand writes).
-func (p AddScoreParams) values() map[string]any {
-	return map[string]any{
-		"board_key": p.BoardKey,
-		"player":    p.Player,
-		"points":    p.Points,
-		"max_score": p.MaxScore,
+// values are the keys, then the arguments, of add_score.lua in its order
+// (engine.Ordered: no map to build for each call).
+func (p AddScoreParams) values() engine.Ordered {
+	return engine.Ordered{
+		p.BoardKey, // board_key
+		p.Player,   // player
+		p.Points,   // points
+		p.MaxScore, // max_score
 	}
 }
 
@@ -119,11 +119,11 @@ type BrokenFooParams struct {
 	Size int64 `redislua:"size"` // arg size (integer)
 }
 
-// values are the named values the engine binds (a map: the engine's
-// fastest form, the one code calling it by hand writes).
-func (p BrokenFooParams) values() map[string]any {
-	return map[string]any{
-		"size": p.Size,
+// values are the keys, then the arguments, of broken_foo.lua in its order
+// (engine.Ordered: no map to build for each call).
+func (p BrokenFooParams) values() engine.Ordered {
+	return engine.Ordered{
+		p.Size, // size
 	}
 }
 
@@ -168,12 +168,12 @@ type CreateFooParams struct {
 	Members []any `redislua:"members"` // arg members (list)
 }
 
-// values are the named values the engine binds (a map: the engine's
-// fastest form, the one code calling it by hand writes).
-func (p CreateFooParams) values() map[string]any {
-	return map[string]any{
-		"size":    p.Size,
-		"members": p.Members,
+// values are the keys, then the arguments, of create_foo.lua in its order
+// (engine.Ordered: no map to build for each call).
+func (p CreateFooParams) values() engine.Ordered {
+	return engine.Ordered{
+		p.Size,    // size
+		p.Members, // members
 	}
 }
 
@@ -220,14 +220,14 @@ type RateLimitParams struct {
 	Cost      int64   `redislua:"cost"`       // arg cost (integer)
 }
 
-// values are the named values the engine binds (a map: the engine's
-// fastest form, the one code calling it by hand writes).
-func (p RateLimitParams) values() map[string]any {
-	return map[string]any{
-		"bucket_key": p.BucketKey,
-		"capacity":   p.Capacity,
-		"rate":       p.Rate,
-		"cost":       p.Cost,
+// values are the keys, then the arguments, of rate_limit.lua in its order
+// (engine.Ordered: no map to build for each call).
+func (p RateLimitParams) values() engine.Ordered {
+	return engine.Ordered{
+		p.BucketKey, // bucket_key
+		p.Capacity,  // capacity
+		p.Rate,      // rate
+		p.Cost,      // cost
 	}
 }
 

@@ -492,6 +492,10 @@ func (st *state) checkCall(call *ast.CallExpr) {
 			st.checkMap(s, lit)
 			return
 		}
+		if isOrdered(info.TypeOf(lit)) {
+			st.checkOrdered(s, lit)
+			return
+		}
 	}
 	t := info.TypeOf(values)
 	if t == nil {
@@ -579,6 +583,35 @@ func (st *state) checkMap(s *signature, lit *ast.CompositeLit) {
 	}
 	if len(missing) > 0 {
 		st.report(lit, "values", fmt.Sprintf("script %s needs %s", s.Script, strings.Join(missing, ", ")))
+	}
+}
+
+// isOrdered reports whether t is engine.Ordered.
+func isOrdered(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Name() == "Ordered" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == enginePkg
+}
+
+// checkOrdered checks values given by position (engine.Ordered): their
+// count, and each against the parameter at its place.
+func (st *state) checkOrdered(s *signature, lit *ast.CompositeLit) {
+	for i, el := range lit.Elts {
+		if _, ok := el.(*ast.KeyValueExpr); ok {
+			return // indexed elements: the positions are not the order
+		}
+		if i < len(s.Params) {
+			p := s.Params[i]
+			if st.checkType(s, p, el, st.pass.TypesInfo.TypeOf(el)) {
+				st.checkConst(s, p, el)
+			}
+		}
+	}
+	if len(lit.Elts) != len(s.Params) {
+		names := s.names()
+		for i := range names {
+			names[i] = quote(names[i])
+		}
+		st.report(lit, "values", fmt.Sprintf("script %s takes %d values in order (%s): %d given", s.Script, len(s.Params), strings.Join(names, ", "), len(lit.Elts)))
 	}
 }
 

@@ -33,6 +33,11 @@ func calls(ctx context.Context, e *engine.Engine, p engine.Pipeliner, n int, tag
 	e.Run(ctx, createFoo, map[string]any{"foo_key": 1.5, "size": v, "members": v, "flags": v, "on": v, "label": v})                                 // want `key foo_key of script create_foo is a string or an integer: a float64 is neither`
 	e.Run(ctx, createFoo, map[string]any{"foo_key": true, "size": v, "members": v, "flags": v, "on": v, "label": v})                                // want `key foo_key of script create_foo is a string or an integer: a bool is neither`
 
+	// Values by position: their count, and each against its parameter.
+	e.Run(ctx, createFoo, engine.Ordered{"k", n, tags, m, true, "x"})
+	e.Run(ctx, createFoo, engine.Ordered{"k", "five", tags, m, true, "x"}) // want `arg size of script create_foo is integer: a string never encodes to it`
+	e.Run(ctx, createFoo, engine.Ordered{"k", n})                          // want `script create_foo takes 6 values in order \("foo_key", "size", "members", "flags", "on", "label"\): 2 given`
+
 	// A local script; Queue checks like Run.
 	local, err := loader.Load("create_foo")
 	_ = err

@@ -15,3 +15,5 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values any) *Call {
 func (e *Engine) Queue(ctx context.Context, p Pipeliner, s *resolve.Script, values any) *Call {
 	return nil
 }
+
+type Ordered []any
