@@ -58,6 +58,17 @@ func impls(b *testing.B) []impl {
 			}
 			return viaEngine(ap), func() { ap.Close(); rdb.Close() }
 		}},
+		{"engine_autopipeline_ordered", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+			rdb := redis.NewClient(&redis.Options{Addr: addr, AutoPipelineOptions: engine.AutoPipelineOptions()})
+			ap, err := rdb.AutoPipeline()
+			if err != nil {
+				b.Fatal(err)
+			}
+			e := engine.New(ap)
+			return func(ctx context.Context, key string) error {
+				return e.Run(ctx, script, engine.Ordered{key, 1}).Err()
+			}, func() { ap.Close(); rdb.Close() }
+		}},
 		{"engine_autopipeline_defaults", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
 			rdb := redis.NewClient(&redis.Options{Addr: addr})
 			ap, err := rdb.AutoPipeline()
@@ -95,7 +106,8 @@ func impls(b *testing.B) []impl {
 // goroutine, a fresh values map per engine call) from 1, 16, 64 and 256
 // goroutines on one real redis-server: rueidis's LuaScript
 // (auto-pipelining), the engine on go-redis's AutoPipeliner (with
-// engine.AutoPipelineOptions, and with go-redis's defaults), go-redis's
+// engine.AutoPipelineOptions, the same with engine.Ordered values instead
+// of a map, and with go-redis's defaults), go-redis's
 // EVALSHA on the same tuned AutoPipeliner, the engine on a plain go-redis
 // client, go-redis's Script.Run. With -count N the
 // implementations run in interleaved blocks. Besides ns/op (the inverse
