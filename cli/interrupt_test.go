@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/redistest"
 )
 
@@ -87,5 +88,22 @@ func TestInterruptFunction(t *testing.T) {
 	defer cancel()
 	if err := srv.Client(t).Ping(ctx).Err(); err != nil {
 		t.Errorf("the server after the interrupt: %v", err)
+	}
+}
+
+// TestInterruptCluster: on a cluster, Ctrl-C sends the kill to every
+// master (go-redis cannot name the one a keyless call went to) and
+// reports the busy one's answer; the cluster answers again.
+func TestInterruptCluster(t *testing.T) {
+	cl := redistest.NewCluster(t)
+	url := "redis+cluster://" + strings.Join(cl.Addrs, ",")
+	code, stderr, took := interrupt(t, []string{"REDIS_URL=" + url}, "exec", "-e", forever)
+	if code != 130 || !strings.Contains(stderr, "interrupted; sent SCRIPT KILL: the script was stopped") || took > 6*time.Second {
+		t.Errorf("exit %d after %v:\n%s", code, took, stderr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := cl.Client(t).ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return m.Ping(ctx).Err() }); err != nil {
+		t.Errorf("the cluster after the interrupt: %v", err)
 	}
 }
