@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -60,7 +61,7 @@ keys as they are. A script error prints its traceback and exits 1.
 Example:
   redis-lua --dir examples/lua run create_foo size=5 members='["john","susan","bob"]'`,
 			Flags: []ucli.Flag{
-				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return: a string reply's bytes as they are (no JSON, no newline)"},
+				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return: a string's bytes, an integer in decimal (no JSON, no newline), a list one element per line"},
 			},
 			Action:       e.run,
 			BashComplete: e.completeNames,
@@ -74,7 +75,7 @@ Example:
 return clamp(12, 0, 10)'`,
 			Flags: []ucli.Flag{
 				&ucli.StringFlag{Name: "e", Usage: "the code to run"},
-				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return: a string reply's bytes as they are (no JSON, no newline)"},
+				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return: a string's bytes, an integer in decimal (no JSON, no newline), a list one element per line"},
 			},
 			Action: e.exec,
 		},
@@ -449,9 +450,8 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 		if err != nil {
 			_, err = call.Result()
 		}
-		if text, ok := v.(string); ok && err == nil {
-			// A string reply: its bytes themselves, nothing added.
-			io.WriteString(e.stdout, text)
+		if err == nil {
+			writeRaw(e.stdout, v, false)
 			return nil
 		}
 	} else {
@@ -466,6 +466,30 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, string(out))
 	return nil
+}
+
+// writeRaw prints a reply as Redis gave it (--raw): a string's bytes, an
+// integer in decimal, nothing for nil, each on its own line inside a
+// list (nested lists flattened, as redis-cli --raw does); a lone scalar
+// gets no newline, so $(redis-lua run --raw ...) is the value itself.
+func writeRaw(w io.Writer, v any, inList bool) {
+	switch x := v.(type) {
+	case []any:
+		for _, el := range x {
+			writeRaw(w, el, true)
+		}
+		return
+	case string:
+		io.WriteString(w, x)
+	case int64:
+		io.WriteString(w, strconv.FormatInt(x, 10))
+	case nil:
+	default:
+		fmt.Fprint(w, x) // RESP3 types go-redis may give: doubles, booleans
+	}
+	if inList {
+		io.WriteString(w, "\n")
+	}
 }
 
 // callErr prints a call's error: a traceback for script errors.

@@ -58,6 +58,19 @@ func TestRepliesLossless(t *testing.T) {
 	if r.code != 0 || r.stdout != "\xff\xfeok" {
 		t.Errorf("--raw: %q", r.stdout)
 	}
+	// --raw for every reply type, as redis-cli --raw prints them (it
+	// printed JSON for all but strings).
+	for _, tt := range []struct{ code, want string }{
+		{`return 42`, "42"},
+		{`return nil`, ""},
+		{`return {1, "two", {"\255", 4}, false}`, "1\ntwo\n\xff\n4\n\n"}, // false arrives as nil: an empty line
+		{`return {}`, ""},
+	} {
+		r = run(t, dir, nil, "exec", "--raw", "-e", tt.code)
+		if r.code != 0 || r.stdout != tt.want {
+			t.Errorf("--raw %s: %q (exit %d), want %q", tt.code, r.stdout, r.code, tt.want)
+		}
+	}
 }
 
 // TestClearRefusals: load without a server, and an empty or missing
