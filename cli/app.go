@@ -57,6 +57,9 @@ type env struct {
 	// alias shows a script file as something else: exec's inline code
 	// as "<inline>", a file outside --dir by the path given.
 	alias map[string]string
+	// args are the command's arguments as given (completion reads the
+	// word being completed from them).
+	args []string
 }
 
 // Main runs the command with args (without the program name) and returns
@@ -69,7 +72,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	out, errOut := bufio.NewWriter(stdout), bufio.NewWriter(stderr)
 	defer out.Flush()
 	defer errOut.Flush()
-	e := &env{stdout: out, stderr: errOut, rawStdout: stdout, getenv: getenv}
+	e := &env{stdout: out, stderr: errOut, rawStdout: stdout, getenv: getenv, args: args}
 	if f, ok := stderr.(*os.File); ok && getenv("NO_COLOR") == "" {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			e.color = true

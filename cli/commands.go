@@ -126,6 +126,20 @@ Examples:
 
 // completeNames prints the script names for shell completion.
 func (e *env) completeNames(c *ucli.Context) {
+	if word := e.completing(); strings.HasPrefix(word, "-") {
+		// A flag is being completed: the command's flags, then the
+		// global ones, that start with it.
+		for _, fs := range [][]ucli.Flag{c.Command.Flags, c.App.Flags} {
+			for _, f := range fs {
+				for _, name := range f.Names() {
+					if flag := "--" + name; len(name) > 1 && strings.HasPrefix(flag, word) {
+						fmt.Fprintln(e.stdout, flag)
+					}
+				}
+			}
+		}
+		return
+	}
 	l, done, err := e.loader(c)
 	if err != nil {
 		return
@@ -135,6 +149,17 @@ func (e *env) completeNames(c *ucli.Context) {
 	for _, n := range names {
 		fmt.Fprintln(e.stdout, n)
 	}
+}
+
+// completing returns the word being completed: the argument before
+// --generate-bash-completion, or "".
+func (e *env) completing() string {
+	for i, a := range e.args {
+		if a == "--generate-bash-completion" && i > 0 {
+			return e.args[i-1]
+		}
+	}
+	return ""
 }
 
 // script loads the script named by the first argument.

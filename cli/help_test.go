@@ -46,12 +46,14 @@ func TestHelpVersionCompletionMan(t *testing.T) {
 	for _, tc := range []struct{ words, want string }{
 		{"redis-lua ins", "inspect"},
 		{"redis-lua inspect cre", "create_foo"},
+		{"redis-lua check --st", "--strict"}, // flags too (it listed script names)
+		{"redis-lua inspect --j", "--json"},
 	} {
 		cmd := exec.Command(bash, "-c", `source "$1"; COMP_WORDS=($2); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _redis_lua; echo "${COMPREPLY[@]}"`, "bash", script, tc.words)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(binary)+":"+os.Getenv("PATH"))
 		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), tc.want) {
+		if err != nil || !strings.Contains(string(out), tc.want) || (strings.HasPrefix(tc.want, "-") && strings.Contains(string(out), "create_foo")) {
 			t.Errorf("complete %q = %q, %v; want %s", tc.words, out, err, tc.want)
 		}
 	}
