@@ -28,15 +28,53 @@ type impl struct {
 	open func(b *testing.B, addr string, goroutines int) (call func(ctx context.Context, key string) error, close func())
 }
 
+// caller makes the call function of one way of calling over a go-redis
+// client.
+type caller func(rdb redis.UniversalClient) func(ctx context.Context, key string) error
+
+// autoPipelined is caller over go-redis's AutoPipeliner made with opts
+// (nil: go-redis's defaults).
+func autoPipelined(opts *redis.AutoPipelineOptions, call caller) func(*testing.B, string, int) (func(context.Context, string) error, func()) {
+	return func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+		rdb := redis.NewClient(&redis.Options{Addr: addr, AutoPipelineOptions: opts})
+		ap, err := rdb.AutoPipeline()
+		if err != nil {
+			b.Fatal(err)
+		}
+		return call(ap), func() { ap.Close(); rdb.Close() }
+	}
+}
+
+// plain is caller over a plain go-redis client with a connection per
+// goroutine.
+func plain(call caller) func(*testing.B, string, int) (func(context.Context, string) error, func()) {
+	return func(b *testing.B, addr string, g int) (func(context.Context, string) error, func()) {
+		rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: g})
+		return call(rdb), func() { rdb.Close() }
+	}
+}
+
 func impls(b *testing.B) []impl {
 	script, err := resolve.New(nil).Parse("incr", "%key k\n%arg n integer\n"+incr)
 	if err != nil {
 		b.Fatal(err)
 	}
-	viaEngine := func(rdb redis.UniversalClient) func(ctx context.Context, key string) error {
+	withMap := func(rdb redis.UniversalClient) func(ctx context.Context, key string) error {
 		e := engine.New(rdb)
 		return func(ctx context.Context, key string) error {
 			return e.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
+		}
+	}
+	ordered := func(rdb redis.UniversalClient) func(ctx context.Context, key string) error {
+		e := engine.New(rdb)
+		return func(ctx context.Context, key string) error {
+			return e.Run(ctx, script, engine.Ordered{key, 1}).Err()
+		}
+	}
+	goredis := func(rdb redis.UniversalClient) func(ctx context.Context, key string) error {
+		s := redis.NewScript(incr)
+		return func(ctx context.Context, key string) error {
+			return s.Run(ctx, rdb, []string{key}, 1).Err()
 		}
 	}
 	return []impl{
@@ -50,55 +88,12 @@ func impls(b *testing.B) []impl {
 				return lua.Exec(ctx, c, []string{key}, []string{"1"}).Error()
 			}, c.Close
 		}},
-		{"engine_autopipeline", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
-			rdb := redis.NewClient(&redis.Options{Addr: addr, AutoPipelineOptions: engine.AutoPipelineOptions()})
-			ap, err := rdb.AutoPipeline()
-			if err != nil {
-				b.Fatal(err)
-			}
-			return viaEngine(ap), func() { ap.Close(); rdb.Close() }
-		}},
-		{"engine_autopipeline_ordered", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
-			rdb := redis.NewClient(&redis.Options{Addr: addr, AutoPipelineOptions: engine.AutoPipelineOptions()})
-			ap, err := rdb.AutoPipeline()
-			if err != nil {
-				b.Fatal(err)
-			}
-			e := engine.New(ap)
-			return func(ctx context.Context, key string) error {
-				return e.Run(ctx, script, engine.Ordered{key, 1}).Err()
-			}, func() { ap.Close(); rdb.Close() }
-		}},
-		{"engine_autopipeline_defaults", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
-			rdb := redis.NewClient(&redis.Options{Addr: addr})
-			ap, err := rdb.AutoPipeline()
-			if err != nil {
-				b.Fatal(err)
-			}
-			return viaEngine(ap), func() { ap.Close(); rdb.Close() }
-		}},
-		{"goredis_autopipeline", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
-			rdb := redis.NewClient(&redis.Options{Addr: addr, AutoPipelineOptions: engine.AutoPipelineOptions()})
-			ap, err := rdb.AutoPipeline()
-			if err != nil {
-				b.Fatal(err)
-			}
-			s := redis.NewScript(incr)
-			return func(ctx context.Context, key string) error {
-				return s.EvalSha(ctx, ap, []string{key}, 1).Err()
-			}, func() { ap.Close(); rdb.Close() }
-		}},
-		{"engine", func(b *testing.B, addr string, g int) (func(context.Context, string) error, func()) {
-			rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: g})
-			return viaEngine(rdb), func() { rdb.Close() }
-		}},
-		{"goredis", func(b *testing.B, addr string, g int) (func(context.Context, string) error, func()) {
-			rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: g})
-			s := redis.NewScript(incr)
-			return func(ctx context.Context, key string) error {
-				return s.Run(ctx, rdb, []string{key}, 1).Err()
-			}, func() { rdb.Close() }
-		}},
+		{"engine_autopipeline", autoPipelined(engine.AutoPipelineOptions(), withMap)},
+		{"engine_autopipeline_ordered", autoPipelined(engine.AutoPipelineOptions(), ordered)},
+		{"engine_autopipeline_defaults", autoPipelined(nil, withMap)},
+		{"goredis_autopipeline", autoPipelined(engine.AutoPipelineOptions(), goredis)},
+		{"engine", plain(withMap)},
+		{"goredis", plain(goredis)},
 	}
 }
 
