@@ -22,7 +22,7 @@ func TestLibrary(t *testing.T) {
 	srv := redistest.Real(t)
 	rdb := srv.Client(t)
 	ctx := context.Background()
-	add := parse(t, "jobs/add", "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)")
+	add := parse(t, "jobs/add", incrBy)
 	read := parse(t, "jobs/read-it", "#!lua flags=no-writes\n%key k\n%return string\nreturn redis.call('GET', k)")
 	boom := parse(t, "boom", "local a = 1\nlocal b = 2\nerror('boom')")
 	lib, err := engine.NewLibrary("app", add, read, boom)
@@ -60,6 +60,9 @@ func TestLibrary(t *testing.T) {
 	}
 }
 
+// incrBy is a script of one key and one integer argument that writes.
+const incrBy = "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)"
+
 // TestRunThroughFunctions: an engine WithFunctions runs the library's
 // scripts through FCALL (FCALL_RO for no-writes), loading the library
 // when the server lacks it (at first, and after FUNCTION FLUSH: no
@@ -69,7 +72,7 @@ func TestRunThroughFunctions(t *testing.T) {
 	srv := redistest.Real(t)
 	rdb := srv.Client(t)
 	ctx := context.Background()
-	add := parse(t, "add", "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)")
+	add := parse(t, "add", incrBy)
 	read := parse(t, "read", "#!lua flags=no-writes\n%key k\n%return string\nreturn redis.call('GET', k)")
 	boom := parse(t, "boom", "%key k\nlocal a = 1\nif k == 'x' then error('boom') end\nreturn redis.error_reply('ERR Function not found')")
 	other := parse(t, "other", "return 'evalsha'")
@@ -121,7 +124,7 @@ func TestQueueThroughFunctions(t *testing.T) {
 	srv := redistest.Real(t)
 	rdb := srv.Client(t)
 	ctx := context.Background()
-	add := parse(t, "add", "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)")
+	add := parse(t, "add", incrBy)
 	lib, err := engine.NewLibrary("app", add)
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +164,7 @@ func TestFunctionsOnCluster(t *testing.T) {
 	cl := redistest.NewCluster(t)
 	rdb := cl.Client(t)
 	ctx := context.Background()
-	add := parse(t, "add", "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)")
+	add := parse(t, "add", incrBy)
 	hello := parse(t, "hello", "%return string\nreturn 'hi'")
 	lib, err := engine.NewLibrary("app", add, hello)
 	if err != nil {
