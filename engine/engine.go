@@ -559,18 +559,28 @@ func (c *Call) provenNoFunction(ctx context.Context) bool {
 		return true
 	case unverifiedNoScript:
 		e := c.prep.engine
-		var node redis.Cmdable = e.client
-		if keys := c.cmd.Args()[3:]; len(c.Script().Keys()) > 0 {
-			if cl, ok := e.client.(*redis.ClusterClient); ok {
-				m, err := cl.MasterForKey(ctx, keyText(keys[0]))
-				if err != nil {
-					return false
-				}
-				node = m
-			}
+		lacks := func(ctx context.Context, node redis.Cmdable) bool {
+			libs, err := node.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: e.lib.Name}).Result()
+			return err == nil && len(libs) == 0
 		}
-		libs, err := node.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: e.lib.Name}).Result()
-		return err == nil && len(libs) == 0
+		cl, ok := e.client.(*redis.ClusterClient)
+		if !ok {
+			return lacks(ctx, e.client)
+		}
+		if keys := c.cmd.Args()[3:]; len(c.Script().Keys()) > 0 {
+			m, err := cl.MasterForKey(ctx, keyText(keys[0]))
+			return err == nil && lacks(ctx, m)
+		}
+		// A keyless call went to a master go-redis does not name: proven
+		// only if no master has the library.
+		var has atomic.Bool
+		err := cl.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			if !lacks(ctx, m) {
+				has.Store(true)
+			}
+			return nil
+		})
+		return err == nil && !has.Load()
 	}
 	return false
 }

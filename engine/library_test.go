@@ -216,6 +216,49 @@ func TestFunctionsOnCluster(t *testing.T) {
 	if n, err := e.Run(ctx, add, map[string]any{"k": "a", "n": 1}).Int64(); err != nil || n != 3 {
 		t.Errorf("after FUNCTION FLUSH on its master: %d, %v", n, err)
 	}
+	// A keyless script that can answer "Function not found" itself, with
+	// the library on one master only: the call went to a master go-redis
+	// does not name, so its refusal proves nothing (asking one random
+	// master could "prove" it and send the call twice). Never resent.
+	mimic := parse(t, "mimic", "return redis.error_reply('ERR Function not found')")
+	lib2, err := engine.NewLibrary("mimic", mimic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2 := engine.New(rdb, engine.WithFunctions(lib2))
+	if err := e2.Run(ctx, mimic, nil).Err(); err == nil {
+		t.Fatal("mimic: no error")
+	}
+	fcalls := func() (n int) {
+		var mu sync.Mutex
+		rdb.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+			mu.Lock()
+			defer mu.Unlock()
+			n += commandCalls(t, m, "fcall")
+			return nil
+		})
+		return n
+	}
+	var kept bool
+	rdb.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !kept {
+			kept = true // this one keeps the library
+			return nil
+		}
+		return m.FunctionDelete(ctx, lib2.Name).Err()
+	})
+	for range 6 {
+		before := fcalls()
+		err := e2.Run(ctx, mimic, nil).Err()
+		if after := fcalls(); after != before+1 {
+			t.Fatalf("a refusal that proves nothing was sent again: %d FCALLs (%v)", after-before, err)
+		}
+		if errors.Is(err, engine.ErrNotExecuted) {
+			t.Fatalf("judged not executed: %v", err)
+		}
+	}
 }
 
 // TestFunctionsCompileError: a library that does not compile is refused
