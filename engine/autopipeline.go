@@ -17,11 +17,13 @@ import "github.com/redis/go-redis/v9"
 // goroutine still run in the order it makes them, and go-redis's blocking
 // face keeps that order for its other commands too.
 //
-// Measured on two cores against go-redis's defaults (internal/bench,
-// BENCHMARKS.md): at 64 goroutines 1.4× the throughput, at 256 1.35×,
-// the same at 1 and 16. The figures are those of one machine; the
-// options are go-redis's (experimental there), so tune them like any
-// other.
+// Measured on two cores (internal/bench, BENCHMARKS.md): against
+// go-redis's default options 1.5× the throughput at 64 goroutines and
+// 1.3× at 256, the same at 1 and 16; against rueidis at parity at 64 and
+// 1.05× at 256. Below some 32 goroutines auto-pipelining does not pay: a
+// plain client was 1.3× faster at 16. The figures are those of one
+// machine; the options are go-redis's (experimental there), so tune them
+// like any other.
 func AutoPipelineOptions() *redis.AutoPipelineOptions {
 	return &redis.AutoPipelineOptions{
 		Unordered:            true,
