@@ -12,6 +12,7 @@ import (
 
 	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/redistest"
+	"github.com/redislua/redislua/resolve"
 )
 
 // TestLibrary: scripts as one function library on a real redis-server:
@@ -60,6 +61,17 @@ func TestLibrary(t *testing.T) {
 	}
 }
 
+// functionsEngine returns an engine of rdb that runs the scripts through
+// FCALL, as the library name_<hash> it also returns.
+func functionsEngine(t *testing.T, rdb redis.UniversalClient, name string, scripts ...*resolve.Script) (*engine.Engine, *engine.Library) {
+	t.Helper()
+	lib, err := engine.NewLibrary(name, scripts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine.New(rdb, engine.WithFunctions(lib)), lib
+}
+
 // incrBy is a script of one key and one integer argument that writes.
 const incrBy = "%key k\n%arg n integer\n%return integer\nreturn redis.call('INCRBY', k, n)"
 
@@ -76,11 +88,7 @@ func TestRunThroughFunctions(t *testing.T) {
 	read := parse(t, "read", "#!lua flags=no-writes\n%key k\n%return string\nreturn redis.call('GET', k)")
 	boom := parse(t, "boom", "%key k\nlocal a = 1\nif k == 'x' then error('boom') end\nreturn redis.error_reply('ERR Function not found')")
 	other := parse(t, "other", "return 'evalsha'")
-	lib, err := engine.NewLibrary("app", add, read, boom)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := engine.New(rdb, engine.WithFunctions(lib))
+	e, _ := functionsEngine(t, rdb, "app", add, read, boom)
 	for i := 1; i <= 3; i++ {
 		if i == 3 {
 			rdb.FunctionFlush(ctx)
@@ -101,7 +109,7 @@ func TestRunThroughFunctions(t *testing.T) {
 	if n := commandCalls(t, rdb, "fcall_ro"); n != 1 {
 		t.Errorf("FCALL_RO %d times", n)
 	}
-	err = e.Run(ctx, boom, map[string]any{"k": "x"}).Err()
+	err := e.Run(ctx, boom, map[string]any{"k": "x"}).Err()
 	var se *engine.ScriptError
 	if !errors.As(err, &se) || se.Pos().String() != "boom.lua:3" || se.Message != "boom" {
 		t.Errorf("function error = %#v", err)
@@ -125,11 +133,7 @@ func TestQueueThroughFunctions(t *testing.T) {
 	rdb := srv.Client(t)
 	ctx := context.Background()
 	add := parse(t, "add", incrBy)
-	lib, err := engine.NewLibrary("app", add)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := engine.New(rdb, engine.WithFunctions(lib))
+	e, _ := functionsEngine(t, rdb, "app", add)
 	for round := 1; round <= 2; round++ {
 		pipe := rdb.Pipeline()
 		var calls []*engine.Call
@@ -166,11 +170,7 @@ func TestFunctionsOnCluster(t *testing.T) {
 	ctx := context.Background()
 	add := parse(t, "add", incrBy)
 	hello := parse(t, "hello", "%return string\nreturn 'hi'")
-	lib, err := engine.NewLibrary("app", add, hello)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := engine.New(rdb, engine.WithFunctions(lib))
+	e, lib := functionsEngine(t, rdb, "app", add, hello)
 	keys := []string{"a", "b", "c", "d", "e", "f"}
 	for round := 1; round <= 2; round++ {
 		for _, k := range keys {
@@ -221,11 +221,7 @@ func TestFunctionsOnCluster(t *testing.T) {
 	// does not name, so its refusal proves nothing (asking one random
 	// master could "prove" it and send the call twice). Never resent.
 	mimic := parse(t, "mimic", "return redis.error_reply('ERR Function not found')")
-	lib2, err := engine.NewLibrary("mimic", mimic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e2 := engine.New(rdb, engine.WithFunctions(lib2))
+	e2, lib2 := functionsEngine(t, rdb, "mimic", mimic)
 	if err := e2.Run(ctx, mimic, nil).Err(); err == nil {
 		t.Fatal("mimic: no error")
 	}
@@ -269,11 +265,7 @@ func TestFunctionsCompileError(t *testing.T) {
 	rdb := redistest.Real(t).Client(t)
 	ctx := context.Background()
 	bad := parse(t, "bad", "%key k\nlocal a = 1\nlocal b = = 2\nreturn a")
-	lib, err := engine.NewLibrary("app", bad)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := engine.New(rdb, engine.WithFunctions(lib))
+	e, _ := functionsEngine(t, rdb, "app", bad)
 	check := func(how string, err error) {
 		t.Helper()
 		var se *engine.ScriptError
