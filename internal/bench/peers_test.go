@@ -92,6 +92,20 @@ func impls(b *testing.B) []impl {
 		{"engine_autopipeline_ordered", autoPipelined(engine.AutoPipelineOptions(), ordered)},
 		{"engine_autopipeline_defaults", autoPipelined(nil, withMap)},
 		{"goredis_autopipeline", autoPipelined(engine.AutoPipelineOptions(), goredis)},
+		{"engine_batcher_prototype_2", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+			rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 4})
+			bt := newBatcher(rdb, 2)
+			return func(ctx context.Context, key string) error {
+				return bt.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
+			}, func() { rdb.Close() }
+		}},
+		{"engine_batcher_prototype_8", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+			rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 16})
+			bt := newBatcher(rdb, 8)
+			return func(ctx context.Context, key string) error {
+				return bt.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
+			}, func() { rdb.Close() }
+		}},
 		{"engine", plain(withMap)},
 		{"goredis", plain(goredis)},
 	}
