@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -131,6 +132,9 @@ func ParseCase(name string, data []byte) (*Case, error) {
 			if err := strictJSON(f.Data, &c.Runs); err != nil {
 				return nil, fail(err)
 			}
+			if err := checkChecks(c.Runs); err != nil {
+				return nil, fail(err)
+			}
 		case f.Name == "backends":
 			c.Backends = strings.Fields(string(f.Data))
 		default:
@@ -141,6 +145,24 @@ func ParseCase(name string, data []byte) (*Case, error) {
 		return nil, fmt.Errorf("%s: no comment saying what the case proves", name)
 	}
 	return c, nil
+}
+
+// checkChecks refuses a check that gives both or neither of want and
+// matches, or a matches that is not a regular expression.
+func checkChecks(runs []RunSpec) error {
+	for i, r := range runs {
+		for j, chk := range r.Check {
+			switch {
+			case (chk.Want == nil) == (chk.Matches == ""):
+				return fmt.Errorf("run %d, check %d: give want or matches, not both or neither", i+1, j+1)
+			case chk.Matches != "":
+				if _, err := regexp.Compile(chk.Matches); err != nil {
+					return fmt.Errorf("run %d, check %d: matches: %v", i+1, j+1, err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func strictJSON(data []byte, v any) error {

@@ -46,6 +46,17 @@ func TestParseCaseErrors(t *testing.T) {
 			t.Errorf("ParseCase accepted %q", bad)
 		}
 	}
+	// Checks: want or matches, exactly one; matches a regular expression.
+	for bad, msg := range map[string]string{
+		`[{"check": [{"cmd": ["GET", "k"]}]}]`:                                "bad: section run.json: run 1, check 1: give want or matches, not both or neither",
+		`[{}, {"check": [{"cmd": ["GET", "k"], "want": 1, "matches": "x"}]}]`: "bad: section run.json: run 2, check 1: give want or matches, not both or neither",
+		`[{"check": [{"cmd": ["INFO"], "matches": "a("}]}]`:                   "bad: section run.json: run 1, check 1: matches: error parsing regexp: missing closing ): `a(`",
+	} {
+		_, err := ParseCase("bad", []byte("C.\n-- run.json --\n"+bad+"\n"))
+		if err == nil || err.Error() != msg {
+			t.Errorf("run.json %s: %v\nwant %s", bad, err, msg)
+		}
+	}
 }
 
 // TestServeBounds: every request is bounded; one over a bound gets a
