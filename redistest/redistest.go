@@ -15,6 +15,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -335,6 +336,9 @@ func NewCluster(t testing.TB) *Cluster {
 // three replicas. Call it before RequirePass.
 func (c *Cluster) AddReplicas(t testing.TB) {
 	t.Helper()
+	if c.Password != "" {
+		t.Fatal("redistest: AddReplicas after RequirePass: add the replicas first")
+	}
 	bin := serverBinary(t)
 	ctx := context.Background()
 	first := redis.NewClient(&redis.Options{Addr: c.Addrs[0]})
@@ -342,7 +346,7 @@ func (c *Cluster) AddReplicas(t testing.TB) {
 	var replicas []*redis.Client
 	var ids []string
 	for _, maddr := range c.Addrs {
-		m := redis.NewClient(&redis.Options{Addr: maddr, Password: c.Password})
+		m := redis.NewClient(&redis.Options{Addr: maddr})
 		id, err := m.Do(ctx, "cluster", "myid").Text()
 		if err == nil {
 			// Sync at once instead of waiting 5s for more replicas.
@@ -392,7 +396,7 @@ func (c *Cluster) AddReplicas(t testing.TB) {
 		// The masters, which the clients ask for the slots, know the
 		// replicas (the replicas learn of each other later, by gossip).
 		for _, addr := range c.Addrs {
-			n := redis.NewClient(&redis.Options{Addr: addr, Password: c.Password})
+			n := redis.NewClient(&redis.Options{Addr: addr})
 			slots, err := n.ClusterSlots(ctx).Result()
 			n.Close()
 			if err != nil {
@@ -408,11 +412,12 @@ func (c *Cluster) AddReplicas(t testing.TB) {
 	})
 }
 
-// RequirePass protects every node of the cluster with password (and
-// lets them authenticate to each other); Client authenticates with it.
+// RequirePass protects every node of the cluster, replicas included,
+// with password (and lets them authenticate to each other); Client
+// authenticates with it.
 func (c *Cluster) RequirePass(t testing.TB, password string) {
 	t.Helper()
-	for _, addr := range c.Addrs {
+	for _, addr := range slices.Concat(c.Addrs, c.Replicas) {
 		n := redis.NewClient(&redis.Options{Addr: addr, Password: c.Password})
 		err := n.ConfigSet(context.Background(), "masterauth", password).Err()
 		if err == nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/redistest"
 )
 
@@ -102,5 +103,34 @@ func TestAssertScriptError(t *testing.T) {
 		if (r.failed == "") != (tc.want == "") || !strings.Contains(r.failed, tc.want) {
 			t.Errorf("AssertScriptError(%v) failed with %q, want %q", tc.err, r.failed, tc.want)
 		}
+	}
+}
+
+// TestClusterReplicasPassword: AddReplicas gives each master a replica
+// that its master's slots list; RequirePass then protects the replicas
+// too, and a password-holding client reads through them (ReadOnly).
+func TestClusterReplicasPassword(t *testing.T) {
+	cl := redistest.NewCluster(t)
+	cl.AddReplicas(t)
+	if len(cl.Replicas) != 3 {
+		t.Fatalf("replicas %v", cl.Replicas)
+	}
+	cl.RequirePass(t, "s3cret")
+	ctx := context.Background()
+	for _, addr := range cl.Replicas {
+		n := redis.NewClient(&redis.Options{Addr: addr})
+		err := n.Ping(ctx).Err()
+		n.Close()
+		if err == nil || !strings.Contains(err.Error(), "NOAUTH") {
+			t.Errorf("replica %s without the password: %v", addr, err)
+		}
+	}
+	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: cl.Addrs, Password: cl.Password, ReadOnly: true})
+	defer c.Close()
+	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ForEachShard(ctx, func(ctx context.Context, n *redis.Client) error { return n.Ping(ctx).Err() }); err != nil {
+		t.Errorf("a node refuses the password: %v", err)
 	}
 }
