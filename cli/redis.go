@@ -107,13 +107,8 @@ func (quietLogger) Printf(context.Context, string, ...any) {}
 
 // killScript is what an interrupted call does on a real server: the
 // script may still be running there (Redis runs it to its end and
-// answers BUSY to everyone meanwhile), so it sends SCRIPT KILL and says
-// what happened.
-//
-// A busy server reads no command until the script has run for its
-// busy-reply-threshold (5 s by default), so the kill is sent on a
-// connection of its own that waits up to 10 s for the answer, once (a
-// pooled connection would time out after 3 s and be retried).
+// answers BUSY to everyone meanwhile), so it sends SCRIPT KILL (FUNCTION
+// KILL for a function) and says what happened.
 func killScript(client redis.UniversalClient, function bool) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 11*time.Second)
 	defer cancel()
