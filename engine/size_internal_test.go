@@ -42,3 +42,27 @@ func TestQueueAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestValuesStayOnStack: a map or Ordered literal written at the call
+// does not escape, so it costs the caller nothing on the heap (see hide):
+// queuing such a call allocates the Call only.
+func TestValuesStayOnStack(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled: no Exec
+	defer rdb.Close()
+	e := New(rdb)
+	e.shebang.Store(1)
+	ctx := context.Background()
+	s, err := resolve.New(nil).Parse("q", "%key k\n%arg n integer\nreturn redis.call('INCRBY', k, n)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rdb.Pipeline()
+	for name, queue := range map[string]func(){
+		"map":     func() { e.Queue(ctx, p, s, map[string]any{"k": "key", "n": 7}) },
+		"ordered": func() { e.Queue(ctx, p, s, Ordered{"key", 7}) },
+	} {
+		if n := testing.AllocsPerRun(1000, queue); n > 1.05 {
+			t.Errorf("%s: %.2f allocations per queued call, want 1: the values escaped", name, n)
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package engine_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redislua/redislua/engine"
+	"github.com/redislua/redislua/redistest"
+	"github.com/redislua/redislua/resolve"
+)
+
+// pairValues are a call's values as a struct passed by value.
+type pairValues struct {
+	K    string
+	V    string
+	Tags []string
+	Raw  any     // an untyped argument
+	N    any     // an integer, boxed
+	S    *string // a string, through a pointer
+}
+
+// TestStructByValueCopied queues calls whose values are structs passed
+// by value or by pointer, then overwrites the stack they were built on
+// before the pipeline runs: the values sent are the ones queued. (The
+// engine lets values stay in their caller's frame; a struct passed by
+// value must be copied before its fields are handed to the command, and
+// what the fields point to must not be left on the stack.)
+func TestStructByValueCopied(t *testing.T) {
+	fsys := fstest.MapFS{"pair.lua": {Data: []byte("%key k\n%arg v string\n%arg tags list\n%arg raw\n%arg n integer\n%arg s string\n%return list\nreturn {k, v, cjson.encode(tags), raw, tostring(n), s}\n")}}
+	s, err := resolve.New(fsys).Load("pair")
+	if err != nil {
+		t.Fatal(err)
+	}
+	backends(t, func(t *testing.T, srv *redistest.Server) {
+		c := srv.Client(t)
+		e := engine.New(c)
+		ctx := context.Background()
+		p := c.Pipeline()
+		calls := make([]*engine.Call, 64)
+		for i := range calls {
+			calls[i] = queueStruct(ctx, e, p, s, i)
+		}
+		if scribble(64) == 42 {
+			t.Log("unlikely")
+		}
+		if _, err := p.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range calls {
+			got, err := c.StringSlice()
+			want := []string{pairKey(i), strings.Repeat("v", i+1), `["t` + strconv.Itoa(i) + `"]`, "r" + strconv.Itoa(i), strconv.Itoa(1000 + i), "s" + strconv.Itoa(i)}
+			if err != nil || !slices.Equal(got, want) {
+				t.Fatalf("call %d = %q, %v; want %q", i, got, err, want)
+			}
+		}
+	})
+}
+
+func pairKey(i int) string { return "pair:" + strconv.Itoa(i) }
+
+// queueStruct queues call i with its values in a struct built in its
+// frame: by value for even i, by pointer for odd i.
+//
+//go:noinline
+func queueStruct(ctx context.Context, e *engine.Engine, p redis.Pipeliner, s *resolve.Script, i int) *engine.Call {
+	var raw any = "r" + strconv.Itoa(i)
+	var n any = 1000 + i
+	str := "s" + strconv.Itoa(i)
+	if i%2 == 1 {
+		return e.Queue(ctx, p, s, &pairValues{K: pairKey(i), V: strings.Repeat("v", i+1), Tags: []string{"t" + strconv.Itoa(i)}, Raw: raw, N: n, S: &str})
+	}
+	return e.Queue(ctx, p, s, pairValues{K: pairKey(i), V: strings.Repeat("v", i+1), Tags: []string{"t" + strconv.Itoa(i)}, Raw: raw, N: n, S: &str})
+}
+
+// scribble overwrites n frames of stack below its caller.
+//
+//go:noinline
+func scribble(n int) int {
+	var buf [32]uint64
+	for i := range buf {
+		buf[i] = ^uint64(n * i)
+	}
+	if n == 0 {
+		return int(buf[7])
+	}
+	return scribble(n-1) + int(buf[n%32])
+}
