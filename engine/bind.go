@@ -1,15 +1,12 @@
 package engine
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
-	"net"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 	"unsafe"
 
 	"github.com/redislua/redislua/codec"
@@ -42,7 +39,6 @@ type Ordered []any
 func bind(s *resolve.Script, values any, dst []any) error {
 	keys, args := s.Keys(), s.Args()
 	var e *ArgsError
-	detached := false // values read through hide: results are detached
 	fail := func() *ArgsError {
 		if e == nil {
 			e = &ArgsError{Script: s.Name()}
@@ -64,9 +60,6 @@ func bind(s *resolve.Script, values any, dst []any) error {
 		if err != nil {
 			fail().Invalid = append(fail().Invalid, err)
 			return
-		}
-		if detached {
-			enc = detach(enc)
 		}
 		dst[i] = enc
 	}
@@ -110,20 +103,24 @@ func bind(s *resolve.Script, values any, dst []any) error {
 			put(len(keys)+i, p, nil, false)
 		}
 	default:
-		get, names, err := accessor(s, hide(values))
-		detached = true
+		if contentEscapes {
+			// Never runs: shows the compiler that what the values point
+			// to escapes, which hide conceals.
+			escaped = *values.(*any)
+		}
+		r, err := newReader(s, hide(values))
 		if err != nil {
 			return err
 		}
 		for i, p := range keys {
-			v, ok := get(p.Name)
+			v, ok := r.get(p.Name)
 			put(i, p, v, ok)
 		}
 		for i, p := range args {
-			v, ok := get(p.Name)
+			v, ok := r.get(p.Name)
 			put(len(keys)+i, p, v, ok)
 		}
-		for _, name := range names {
+		for _, name := range r.names {
 			if _, ok := s.Param(name); !ok {
 				fail().Unknown = append(fail().Unknown, name)
 			}
@@ -141,7 +138,7 @@ func bind(s *resolve.Script, values any, dst []any) error {
 
 // hide returns v unchanged, hidden from the compiler's escape analysis.
 //
-// The reflection in accessor makes the compiler think a call's values
+// The reflection in newReader makes the compiler think a call's values
 // escape, so every map literal a caller writes, e.g.
 // e.Run(ctx, s, map[string]any{"k": k, "n": n}), would be allocated on
 // the heap: two allocations and ~300 bytes per call, more than the
@@ -149,14 +146,18 @@ func bind(s *resolve.Script, values any, dst []any) error {
 // with the map on the heap, 1.02 µs with it on the caller's stack, as
 // with engine.Ordered and go-redis's EvalSha).
 //
-// Values read through hide may then live in their caller's frame, and
-// so may what a struct's fields point to. Nothing read through it is
-// kept as it is: maps are read through copies (MapIndex, MapRange;
-// their entries are on the heap in any case), a struct passed by value
-// is copied before its fields are read (accessor), and every encoded
-// value is detached from the caller's memory before the command keeps
-// it (detach). TestValuesStayOnStack and TestStructByValueCopied check
-// both sides.
+// Only the values' own memory is hidden: the map, the struct, or the
+// box of a struct passed by value, which may then live in the caller's
+// frame. What that memory points to is still seen to escape
+// (contentEscapes), so the strings, slices and boxes a struct's fields
+// hold are on the heap, where the command may keep them, and so are
+// the entries of any map. The hidden memory itself is only read, and
+// only during bind, by a reader that lives in bind's frame (so that a
+// growing stack moves the pointers it holds): maps are read through
+// copies (MapIndex, MapRange), the fields of an addressable struct are
+// copied by Interface, and a struct passed by value is copied before
+// its fields are read. TestValuesStayOnStack and TestStructByValueCopied
+// check both sides.
 //
 // It copies the interface's two words as integers, which neither the
 // escape analysis nor -race's pointer checks follow; the words are
@@ -166,65 +167,13 @@ func hide(v any) any {
 	return *(*any)(unsafe.Pointer(&w))
 }
 
-// detach returns an encoded value that shares no memory with the
-// values it came from (see hide): strings and byte slices are copied,
-// what a pointer points to is read, and other values are boxed anew.
-// The codec's results are of the types listed here (codec.Encode,
-// encodeUntyped); a time.Time keeps its *time.Location, which the time
-// package allocates.
-func detach(v any) any {
-	switch x := v.(type) {
-	case string:
-		return strings.Clone(x)
-	case []byte:
-		return bytes.Clone(x)
-	case net.IP:
-		return net.IP(bytes.Clone(x))
-	case *string:
-		if x != nil {
-			return strings.Clone(*x)
-		}
-	case int:
-		return x
-	case int8:
-		return x
-	case int16:
-		return x
-	case int32:
-		return x
-	case int64:
-		return x
-	case uint:
-		return x
-	case uint8:
-		return x
-	case uint16:
-		return x
-	case uint32:
-		return x
-	case uint64:
-		return x
-	case float32:
-		return x
-	case float64:
-		return x
-	case bool:
-		return x
-	case time.Duration:
-		return x
-	case time.Time:
-		return x
-	case nil:
-		return nil
-	}
-	// A pointer to a number, bool, time.Time or time.Duration: go-redis
-	// writes what it points to.
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		return detach(rv.Elem().Interface())
-	}
-	return v // a nil pointer
-}
+// contentEscapes is always false and escaped never written: they make
+// the compiler see that what a call's values point to escapes (see
+// hide).
+var (
+	contentEscapes = false
+	escaped        any
+)
 
 // at returns the i-th ordered value, if there is one.
 func at(vs Ordered, i int) (any, bool) {
@@ -241,61 +190,76 @@ func b2i(b bool) int {
 	return 0
 }
 
-// accessor reads the named values of a map with string keys or of a
-// struct: a getter by parameter name, and the names it holds.
-func accessor(s *resolve.Script, values any) (get func(string) (any, bool), names []string, err error) {
+// reader reads the named values of a map with string keys or of a
+// struct. It holds hidden pointers (see hide): it lives in bind's frame
+// and is dropped when bind returns.
+type reader struct {
+	rv     reflect.Value // the map, or the struct (addressable)
+	kt     reflect.Type  // the map's key type
+	fields []structField // the struct's fields
+	bound  map[string]int
+	names  []string // the names the values hold
+}
+
+func newReader(s *resolve.Script, values any) (r reader, err error) {
 	rv := reflect.ValueOf(values)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()
 	}
 	if rv.Kind() == reflect.Struct && !rv.CanAddr() {
 		// A struct passed by value may sit in its caller's frame (see
-		// hide); reading its fields in place would hand out pointers
-		// into it, so read them from a copy.
+		// hide); its fields read in place would be handed out as
+		// pointers into it, so they are read from a copy.
 		c := reflect.New(rv.Type()).Elem()
 		c.Set(rv)
 		rv = c
 	}
+	r.rv = rv
 	switch {
 	case rv.Kind() == reflect.Map && rv.Type().Key().Kind() == reflect.String:
-		kt := rv.Type().Key()
-		for it := rv.MapRange(); it.Next(); {
-			names = append(names, it.Key().String())
+		r.kt = rv.Type().Key()
+		it := rv.MapRange()
+		for it.Next() {
+			r.names = append(r.names, it.Key().String())
 		}
-		return func(name string) (any, bool) {
-			v := rv.MapIndex(reflect.ValueOf(name).Convert(kt))
-			if !v.IsValid() {
-				return nil, false
-			}
-			return v.Interface(), true
-		}, names, nil
+		return r, nil
 	case rv.Kind() == reflect.Struct:
-		fields := structFields(rv.Type())
-		bound := map[string]int{}
-		for i, f := range fields {
+		r.fields = structFields(rv.Type())
+		r.bound = make(map[string]int, len(r.fields))
+		for i, f := range r.fields {
 			name := f.name
 			if !f.tagged {
 				name = matchParam(s, f.name)
 			}
-			bound[name] = i
-			names = append(names, name)
+			r.bound[name] = i
+			r.names = append(r.names, name)
 		}
-		return func(name string) (any, bool) {
-			i, ok := bound[name]
-			if !ok {
-				return nil, false
-			}
-			f, err := rv.FieldByIndexErr(fields[i].index)
-			if err != nil {
-				// Promoted through a nil embedded pointer: no value.
-				return nil, false
-			}
-			return f.Interface(), true
-		}, names, nil
+		return r, nil
 	}
-	return nil, nil, &ArgsError{Script: s.Name(), Invalid: []error{
+	return r, &ArgsError{Script: s.Name(), Invalid: []error{
 		&codecError{"values must be a map with string keys or a struct, not " + rv.Type().String()},
 	}}
+}
+
+// get returns the value of the named parameter, if the values hold one.
+func (r *reader) get(name string) (any, bool) {
+	if r.kt != nil {
+		v := r.rv.MapIndex(reflect.ValueOf(name).Convert(r.kt))
+		if !v.IsValid() {
+			return nil, false
+		}
+		return v.Interface(), true
+	}
+	i, ok := r.bound[name]
+	if !ok {
+		return nil, false
+	}
+	f, err := r.rv.FieldByIndexErr(r.fields[i].index)
+	if err != nil {
+		// Promoted through a nil embedded pointer: no value.
+		return nil, false
+	}
+	return f.Interface(), true
 }
 
 type codecError struct{ msg string }
