@@ -155,3 +155,36 @@ func BenchmarkEncodeShapes10k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEncodeSmall: the list and dict arguments calls usually pass,
+// a few elements each, beside encoding/json.
+func BenchmarkEncodeSmall(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		typ  Type
+		v    any
+	}{
+		{"strings3", List, []string{"red", "green", "blue"}},
+		{"ints3", List, []int{1, 2, 3}},
+		{"map2", Dict, map[string]any{"id": 7, "name": "bob"}},
+	} {
+		b.Run("shape="+tc.name, func(b *testing.B) {
+			b.Run("impl=codec", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := Encode("v", tc.typ, tc.v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("impl=encoding_json", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := json.Marshal(tc.v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}

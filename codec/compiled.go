@@ -168,7 +168,7 @@ func (e *jsonEncoder) elements(rv reflect.Value, elem encFunc) error {
 // encoded from scratch (appending from an empty buffer copied it ~20
 // times for 10,000 elements).
 func (e *jsonEncoder) grow(n int) {
-	if len(e.buf) == 0 && n > 16 {
+	if len(e.buf) == 0 && n > 16 && 8*n+2 > cap(e.buf) {
 		e.buf = make([]byte, 0, 8*n+2)
 	}
 }
@@ -245,7 +245,8 @@ func (e *jsonEncoder) key(i, at int, k string) error {
 // mapFast encodes a non-empty map of a known type, keys sorted; the
 // caller counted the depth.
 func mapFast[V any](e *jsonEncoder, m map[string]V, one func(V) error) error {
-	keys := make([]string, 0, len(m))
+	var small [8]string // a small map's keys, on the stack
+	keys := small[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}

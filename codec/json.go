@@ -27,18 +27,44 @@ const MaxDepth = 1000
 // functions and complex numbers. A []byte inside the value is a string, not
 // base64; nil slices are [] and nil maps {}.
 func EncodeJSON(name string, t Type, v any) (string, error) {
-	// Room for a small value at once; a large list or dict grows its
-	// buffer to its size (see grow).
-	e := jsonEncoder{name: name, typ: t, buf: make([]byte, 0, 64)}
-	if err := e.top(v); err != nil {
-		return "", err
+	e := jsonEncoders.Get().(*jsonEncoder)
+	e.name, e.typ, e.depth = name, t, 0
+	e.buf, e.path = e.buf[:0], e.path[:0]
+	err := e.top(v)
+	var out string
+	switch {
+	case err != nil || len(e.buf) == 0:
+	case len(e.buf) <= keptBuffer:
+		out = string(e.buf) // the buffer stays with the encoder...
+		if cap(e.buf) > 4*keptBuffer {
+			e.buf = nil // ...unless grow made it large for a short text
+		}
+	default:
+		// A large value's buffer is never written again: share its
+		// bytes rather than copy them.
+		out = unsafe.String(&e.buf[0], len(e.buf))
+		e.buf = nil
 	}
-	if len(e.buf) == 0 {
-		return "", nil
-	}
-	// e.buf is never written again: share its bytes.
-	return unsafe.String(&e.buf[0], len(e.buf)), nil
+	clear(e.path[:cap(e.path)]) // keys of the values: not kept alive
+	e.name = ""
+	jsonEncoders.Put(e)
+	return out, err
 }
+
+// jsonEncoders are encoders with their buffers, used again: a small
+// value then costs its text and its box, not an encoder and a buffer
+// too. Measured beside encoding/json (which pools its encoders the same
+// way): the small lists of BenchmarkEncodeSmall and the single struct
+// of BenchmarkEncodeShapes10k went from 1.19-1.24× its time to
+// 0.76-0.91×; the 10,000-element shapes did not change. (An encoder
+// escapes to the heap in any case, through the encoders' indirect
+// calls; holding a first buffer inside it instead made small lists 30%
+// slower.)
+var jsonEncoders = sync.Pool{New: func() any { return new(jsonEncoder) }}
+
+// keptBuffer is the largest text copied out of a pooled buffer; a larger
+// buffer goes with the text it holds.
+const keptBuffer = 4096
 
 type jsonEncoder struct {
 	buf   []byte

@@ -887,6 +887,11 @@ func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 			var out []*Call
 			for _, cmd := range cmds[first:] {
 				if c := h.e.callOf(cmd); c != nil && keep(c) {
+					if out == nil {
+						// Room for every command left: one allocation
+						// where a transaction keeps them all.
+						out = make([]*Call, 0, len(cmds)-first)
+					}
 					out = append(out, c)
 				}
 			}
