@@ -168,8 +168,16 @@ func (e *jsonEncoder) elements(rv reflect.Value, elem encFunc) error {
 // encoded from scratch (appending from an empty buffer copied it ~20
 // times for 10,000 elements).
 func (e *jsonEncoder) grow(n int) {
-	if len(e.buf) == 0 && n > 16 && 8*n+2 > cap(e.buf) {
-		e.buf = make([]byte, 0, 8*n+2)
+	if len(e.buf) == 0 && n > 16 {
+		e.reserve(8*n + 2)
+	}
+}
+
+// reserve gives the empty buffer room for n bytes: the pooled buffer
+// when it is large enough.
+func (e *jsonEncoder) reserve(n int) {
+	if n > cap(e.buf) {
+		e.buf = make([]byte, 0, n)
 	}
 }
 

@@ -381,3 +381,25 @@ func TestEncodeKey(t *testing.T) {
 		t.Errorf("EncodeKey(1.5) error = %v", err)
 	}
 }
+
+// TestSmallEncodeAllocs: a small list or dict costs its text and the
+// box Encode returns it in; the encoder and its buffer are used again.
+func TestSmallEncodeAllocs(t *testing.T) {
+	for _, tc := range []struct {
+		typ Type
+		v   any
+	}{
+		{List, []string{"red", "green"}},
+		{List, []int{1, 2, 3}},
+		{Dict, map[string]any{"id": 7, "name": "bob"}},
+	} {
+		n := testing.AllocsPerRun(200, func() {
+			if _, err := Encode("v", tc.typ, tc.v); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if n > 2.1 {
+			t.Errorf("%T: %.2f allocations, want 2 (the text and its box)", tc.v, n)
+		}
+	}
+}

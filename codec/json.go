@@ -140,7 +140,7 @@ func (e *jsonEncoder) top(v any) error {
 		}
 	case []any:
 		if e.typ == List {
-			e.buf = make([]byte, 0, 16*len(x)+2)
+			e.reserve(16*len(x) + 2)
 			return e.anyValue(x)
 		}
 	case map[string]any, map[string]string:
@@ -226,7 +226,7 @@ func (e *jsonEncoder) stringSlice(s []string) error {
 	for _, x := range s {
 		n += len(x)
 	}
-	e.buf = make([]byte, 0, n+n/16)
+	e.reserve(n + n/16)
 	e.buf = append(e.buf, '[')
 	for i, x := range s {
 		if i > 0 {
