@@ -385,6 +385,12 @@ func TestEncodeKey(t *testing.T) {
 // TestSmallEncodeAllocs: a small list or dict costs its text and the
 // box Encode returns it in; the encoder and its buffer are used again.
 func TestSmallEncodeAllocs(t *testing.T) {
+	want := 2.1
+	if raceEnabled {
+		// A quarter of the encoders are dropped: each drop costs an
+		// encoder and a buffer.
+		want = 2.75
+	}
 	for _, tc := range []struct {
 		typ Type
 		v   any
@@ -398,7 +404,7 @@ func TestSmallEncodeAllocs(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
-		if n > 2.1 {
+		if n > want {
 			t.Errorf("%T: %.2f allocations, want 2 (the text and its box)", tc.v, n)
 		}
 	}
