@@ -387,9 +387,11 @@ func TestEncodeKey(t *testing.T) {
 func TestSmallEncodeAllocs(t *testing.T) {
 	want := 2.1
 	if raceEnabled {
-		// A quarter of the encoders are dropped: each drop costs an
-		// encoder and a buffer.
-		want = 2.75
+		// A quarter of the encoders are dropped (each drop costs an
+		// encoder and a buffer), and the map's encoding allocates once
+		// more under the detector (measured: 3.00). Before the pool:
+		// 4 for the map and the []string.
+		want = 3.1
 	}
 	for _, tc := range []struct {
 		typ Type
