@@ -21,6 +21,10 @@ import (
 // field. Every other exported field must bind to a parameter.
 //
 // Ordered gives the values by position instead of by name.
+//
+// Values are read while Run or Queue binds them and not kept: a map or
+// a struct written at the call stays on the caller's stack (what it
+// holds, the strings and slices, goes into the command).
 type Values = any
 
 // Ordered is the values of a call by position, in the script's
