@@ -2,9 +2,11 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -89,4 +91,47 @@ func scribble(n int) int {
 		return int(buf[7])
 	}
 	return scribble(n-1) + int(buf[n%32])
+}
+
+// TestResultConcurrent: goroutines reading one call's result at once all
+// get the same answer, a value or a decode error.
+func TestResultConcurrent(t *testing.T) {
+	fsys := fstest.MapFS{
+		"n.lua":   {Data: []byte("%return integer\nreturn 42\n")},
+		"bad.lua": {Data: []byte("%return integer\nreturn 'forty-two'\n")},
+	}
+	srv := redistest.Embedded(t)
+	e := engine.New(srv.Client(t))
+	ctx := context.Background()
+	for _, name := range []string{"n", "bad"} {
+		s, err := resolve.New(fsys).Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 20 {
+			c := e.Run(ctx, s, nil)
+			var wg sync.WaitGroup
+			results := make([]string, 8)
+			for i := range results {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					v, err := c.Result()
+					results[i] = fmt.Sprint(v, err)
+				}()
+			}
+			wg.Wait()
+			for _, r := range results[1:] {
+				if r != results[0] {
+					t.Fatalf("%s: results differ: %q", name, results)
+				}
+			}
+			if want := map[string]string{"n": "42 <nil>"}[name]; want != "" && results[0] != want {
+				t.Fatalf("%s: %s, want %s", name, results[0], want)
+			}
+			if name == "bad" && !strings.Contains(results[0], "reply does not fit") {
+				t.Fatalf("bad: %s, want a decode error", results[0])
+			}
+		}
+	}
 }

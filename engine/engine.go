@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"errors"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -155,13 +156,21 @@ type Call struct {
 	cmd    scriptCmd
 	marker marker
 	prep   *prepared // the engine and the script, prepared
-	v      *variant  // the form of the script it sends
 	odd    *oddities // what most calls never have; nil until needed
 	buf    [6]any    // the command's arguments when they are few
-	once   sync.Once
-	val    any
-	valErr error
+	val    any       // the decoded result, or a decodeFailure (see Result)
 }
+
+// variant is the form of the script the call sends.
+func (c *Call) variant() *variant {
+	if c.marker.blanked {
+		return &c.prep.v[1]
+	}
+	return &c.prep.v[0]
+}
+
+// decodeFailure is the error of a call's result, kept in Call.val.
+type decodeFailure struct{ err error }
 
 // oddities are the rare states of a call, kept out of line so that a
 // Call stays in the 320-byte size class (measured: BenchmarkPipelinePaired
@@ -233,15 +242,22 @@ type marker struct {
 	// notRun is set by the transaction hook when EXEC proves that the
 	// call did not run (a WATCH abort, EXECABORT).
 	notRun bool
+	// blanked: the call sends the script with its #! line blanked
+	// (prepared.v[1]), for a server that does not run #! scripts.
+	blanked bool
 	// state holds markAsked (go-redis asked for the bytes: the request
-	// may have left) and markRefused (a resend was refused). One word, not
-	// two atomic.Bools: it keeps a Call in the 320-byte size class.
+	// may have left) and markRefused (a resend was refused), and the
+	// state of the decoded result (markDecoding, markDecoded; see
+	// Call.Result). One word, not atomic.Bools and a sync.Once: it keeps
+	// a Call in the 288-byte size class.
 	state atomic.Uint32
 }
 
 const (
 	markAsked uint32 = 1 << iota
 	markRefused
+	markDecoding
+	markDecoded
 )
 
 // asked reports whether go-redis asked for the bytes since the last
@@ -270,17 +286,19 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 	m.state.Or(markAsked)
 	switch {
 	case m.eval:
-		return c.v.body, nil
+		return c.variant().body, nil
 	case m.fcall:
 		return c.prep.fn, nil
 	}
-	return c.v.sha, nil
+	return c.variant().sha, nil
 }
 
 // String is what go-redis prints for the argument (cmd.String(), and
 // so the hooks of tracing and metrics): the script's name and SHA1,
 // "create_foo@<sha1>".
-func (m *marker) String() string { return m.call.prep.script.Name() + "@" + string(m.call.v.sha) }
+func (m *marker) String() string {
+	return m.call.prep.script.Name() + "@" + string(m.call.variant().sha)
+}
 
 // ScriptOf returns the script that a go-redis command runs, when the
 // command is a call of an engine: for a hook (tracing, metrics, logs)
@@ -309,10 +327,7 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 		return failed(&CallError{Script: s.Name(), Outcome: ErrNotExecuted, Err: errNilContext})
 	}
 	c := &Call{prep: e.prepare(s)}
-	c.v = &c.prep.v[0]
-	if c.prep.flagged && !e.runsShebang(ctx) {
-		c.v = &c.prep.v[1]
-	}
+	c.marker.blanked = c.prep.flagged && !e.runsShebang(ctx)
 	c.marker.call = c
 	nk, na := len(s.Keys()), len(s.Args())
 	args := c.buf[:0]
@@ -320,7 +335,7 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 		args = make([]any, 0, n)
 	}
 	var cmd any = "evalsha" // constants: boxing a string variable allocates
-	if c.v.ro {
+	if c.variant().ro {
 		cmd = "evalsha_ro"
 	}
 	args = append(args, cmd, &c.marker, nk)
@@ -329,7 +344,7 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 		c.odd = &oddities{err: err}
 		return c
 	}
-	if e.kind == kindCluster && nk > 1 && !(c.prep.crossSlot && c.v.flagged) {
+	if e.kind == kindCluster && nk > 1 && !(c.prep.crossSlot && c.variant().flagged) {
 		if err := checkSlots(s, args[3:3+nk]); err != nil {
 			c.odd = &oddities{err: err}
 			return c
@@ -397,7 +412,7 @@ func (c *Call) sendsSHA() bool { return strings.HasPrefix(c.cmdName(), "evalsha"
 // sent.
 func (c *Call) useEval() {
 	c.cmd.Args()[0] = "eval"
-	if c.v.ro {
+	if c.variant().ro {
 		c.cmd.Args()[0] = "eval_ro"
 	}
 	c.marker.eval, c.marker.fcall = true, false
@@ -412,7 +427,7 @@ func (c *Call) useScript() {
 		return
 	}
 	c.cmd.Args()[0] = "evalsha"
-	if c.v.ro {
+	if c.variant().ro {
 		c.cmd.Args()[0] = "evalsha_ro"
 	}
 	c.marker.fcall = false
@@ -490,7 +505,7 @@ func (e *Engine) scriptExists(ctx context.Context, c *Call) (bool, error) {
 			return false, err
 		}
 	}
-	r, err := node.ScriptExists(ctx, string(c.v.sha)).Result()
+	r, err := node.ScriptExists(ctx, string(c.variant().sha)).Result()
 	if err != nil || len(r) != 1 {
 		return false, errors.Join(err, errors.New("SCRIPT EXISTS: no answer"))
 	}
@@ -528,7 +543,7 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 // useFCall turns the call into FCALL (FCALL_RO) of the script's function.
 func (c *Call) useFCall() {
 	c.cmd.Args()[0] = "fcall"
-	if c.v.ro {
+	if c.variant().ro {
 		c.cmd.Args()[0] = "fcall_ro"
 	}
 	c.marker.eval, c.marker.fcall = false, true
@@ -638,8 +653,24 @@ func (c *Call) Result() (any, error) {
 		// Not memoized: a queued call gets its reply later.
 		return c.reply()
 	}
-	c.once.Do(c.decode)
-	return c.val, c.valErr
+	for {
+		st := c.marker.state.Load()
+		switch {
+		case st&markDecoded != 0:
+			if f, ok := c.val.(decodeFailure); ok {
+				return nil, f.err
+			}
+			return c.val, nil
+		case st&markDecoding == 0:
+			if c.marker.state.CompareAndSwap(st, st|markDecoding) {
+				c.decode()
+			}
+		default:
+			// Another goroutine is decoding: a rare race, and a
+			// short wait (decoding reads what is in memory).
+			runtime.Gosched()
+		}
+	}
 }
 
 // pending reports whether the call has neither a reply nor an error yet:
@@ -831,15 +862,18 @@ func (c *Call) classify(err error, resent bool) error {
 	return scriptError(c.Script(), err)
 }
 
+// decode decodes the result into c.val once, for Result; whatever
+// happens, it marks the result decoded.
 func (c *Call) decode() {
+	defer c.marker.state.Or(markDecoded)
 	reply, err := c.reply()
 	if err != nil {
-		c.valErr = err
+		c.val = decodeFailure{err}
 		return
 	}
 	v, err := codec.Decode(c.Script().Return(), reply)
 	if err != nil {
-		c.valErr = &DecodeError{Script: c.Script().Name(), Err: err}
+		c.val = decodeFailure{&DecodeError{Script: c.Script().Name(), Err: err}}
 		return
 	}
 	c.val = v
@@ -1009,9 +1043,9 @@ func (h pipelineHook) loadAndRun(ctx context.Context, next redis.ProcessPipeline
 	var loads []*redis.StringCmd
 	var loaded []*variant
 	for _, c := range calls {
-		if !slices.Contains(loaded, c.v) {
-			loaded = append(loaded, c.v)
-			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.v.body))
+		if !slices.Contains(loaded, c.variant()) {
+			loaded = append(loaded, c.variant())
+			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.variant().body))
 		}
 	}
 	all := make([]redis.Cmder, 0, len(cmds)+len(loads))
@@ -1028,7 +1062,7 @@ func (h pipelineHook) loadAndRun(ctx context.Context, next redis.ProcessPipeline
 		// The script did not compile: its calls got NOSCRIPT; give them
 		// the compile error instead.
 		for _, c := range calls {
-			if c.v == loaded[i] && c.noScript() {
+			if c.variant() == loaded[i] && c.noScript() {
 				c.cmd.SetErr(l.Err())
 			}
 		}

@@ -127,7 +127,7 @@ func (c *Call) judge(err error) verdict {
 		// Redis 7 refuses a script before running it for these only when
 		// its shebang flags let it write (or not run out of memory);
 		// scripts without flags, and Redis 5 and 6, meet them inside.
-		if !c.v.flagged {
+		if !c.variant().flagged {
 			return answered
 		}
 		return byText

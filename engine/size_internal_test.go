@@ -9,11 +9,14 @@ import (
 	"github.com/redislua/redislua/resolve"
 )
 
-// TestCallSize keeps a Call in the 320-byte size class: every call
-// allocates one, and BenchmarkPipeline100 pays for each byte.
+// TestCallSize keeps a Call in the 288-byte size class: every call
+// allocates one, and BenchmarkPipeline100 pays for each byte (the
+// sixth session brought it down from 320: the variant a bit of the
+// marker, the result's state bits of its word, a decode error kept in
+// the result).
 func TestCallSize(t *testing.T) {
-	if n := unsafe.Sizeof(Call{}); n > 320 {
-		t.Errorf("a Call is %d bytes, over the 320-byte size class", n)
+	if n := unsafe.Sizeof(Call{}); n > 288 {
+		t.Errorf("a Call is %d bytes, over the 288-byte size class", n)
 	}
 }
 
