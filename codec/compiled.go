@@ -81,14 +81,23 @@ func buildEncoder(t reflect.Type) encFunc {
 			return slowValue // bytes are a string
 		}
 		elem := encoderOf(t.Elem())
+		if plainInt(t.Elem()) {
+			elem = nil // see intElements
+		}
 		return func(e *jsonEncoder, rv reflect.Value) error {
 			if rv.IsNil() {
 				e.buf = append(e.buf, "[]"...)
 				return nil
 			}
+			if elem == nil {
+				return e.intElements(rv)
+			}
 			return e.elements(rv, elem)
 		}
 	case reflect.Array:
+		if plainInt(t.Elem()) {
+			return func(e *jsonEncoder, rv reflect.Value) error { return e.intElements(rv) }
+		}
 		elem := encoderOf(t.Elem())
 		return func(e *jsonEncoder, rv reflect.Value) error { return e.elements(rv, elem) }
 	case reflect.Map:
@@ -137,6 +146,45 @@ func (e *jsonEncoder) float(f float64, bits int) error {
 
 func (e *jsonEncoder) tooDeep() error {
 	return e.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels (cjson's limit), or a cyclic value")
+}
+
+// plainInt reports a signed integer type without JSON or text methods,
+// whose elements intElements writes.
+func plainInt(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		info := typeInfoOf(t)
+		return !(info.marshaler || info.ptrMarshaler || info.textMarshaler || info.ptrTextMarshaler)
+	}
+	return false
+}
+
+// intElements encodes a slice or an array of plain signed integers
+// without an indirect call per element, the error's path set only on an
+// error (as ints does for []int and []int64): [10000]int32 through a
+// pointer went from 1.01× encoding/json's time to below it
+// (BenchmarkEncodeShapes10k, shape=array).
+func (e *jsonEncoder) intElements(rv reflect.Value) error {
+	if e.depth++; e.depth > MaxDepth {
+		return e.tooDeep()
+	}
+	n := rv.Len()
+	e.grow(n)
+	e.buf = append(e.buf, '[')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		x := rv.Index(i).Int()
+		if x > MaxSafeInteger || x < -MaxSafeInteger {
+			e.path = append(e.path, pathElem{index: i})
+			return beyond(e.name, e.typ, formatPath(e.path), strconv.FormatInt(x, 10))
+		}
+		e.buf = strconv.AppendInt(e.buf, x, 10)
+	}
+	e.buf = append(e.buf, ']')
+	e.depth--
+	return nil
 }
 
 // elements encodes a slice or an array, element by element.

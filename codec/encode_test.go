@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,12 @@ func (listMarshaler) MarshalJSON() ([]byte, error)  { return []byte(`[1, 2]`), n
 func (dictMarshaler) MarshalJSON() ([]byte, error)  { return []byte(`{"a": [1]}`), nil }
 func (m badMarshaler) MarshalJSON() ([]byte, error) { return []byte(m.out), nil }
 func (k textKey) MarshalText() ([]byte, error)      { return []byte(k.v), nil }
-func ptr[T any](v T) *T                             { return &v }
+
+// level is an integer that encodes itself as a name.
+type level int8
+
+func (l level) MarshalText() ([]byte, error) { return []byte("L" + strconv.Itoa(int(l))), nil }
+func ptr[T any](v T) *T                      { return &v }
 
 // argText is what go-redis writes for a value Encode returns.
 func argText(v any) string {
@@ -104,6 +110,11 @@ func TestEncodeAccepted(t *testing.T) {
 		{List, []string(nil), `[]`},
 		{List, []string{}, `[]`},
 		{List, []int{1, -2, MaxSafeInteger}, `[1,-2,9007199254740992]`},
+		{List, []int8{-1, 2}, `[-1,2]`},
+		{List, &[3]int32{7, -8, 9}, `[7,-8,9]`},
+		{List, [][]int16{{1}, nil, {2, 3}}, `[[1],[],[2,3]]`},
+		{List, []userID{4, 5}, `[4,5]`},
+		{List, []level{1, 2}, `["L1","L2"]`},
 		{List, [2]bool{true, false}, `[true,false]`},
 		{List, tags{"x"}, `["x"]`},
 		{List, []any{1, "two", 3.5, nil, true, []any{}, map[string]any{}}, `[1,"two",3.5,null,true,[],{}]`},
@@ -235,6 +246,8 @@ func TestEncodeRefused(t *testing.T) {
 		{List, map[string]int{}, "", "want list, got map[string]int"},
 		{List, dictMarshaler{}, "", "whose MarshalJSON gives"},
 		{List, []int64{1, 2, 3, MaxSafeInteger + 1}, "[3]", "integer 9007199254740993 is beyond ±2^53"},
+		{List, [2]int64{1, -MaxSafeInteger - 1}, "[1]", "integer -9007199254740993 is beyond ±2^53"},
+		{List, [][]userID{{1}, {2, 1 << 60}}, "[1][1]", "integer 1152921504606846976 is beyond ±2^53"},
 		{List, []any{1, []any{"x", uint64(1 << 60)}}, "[1][1]", "beyond ±2^53"},
 		{List, []float64{1, math.NaN()}, "[1]", "want a finite number, got NaN"},
 		{List, []string{"ok", "bad\xff"}, "[1]", `string "bad\xff" is not valid UTF-8`},
