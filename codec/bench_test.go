@@ -135,24 +135,7 @@ func BenchmarkEncodeShapes10k(b *testing.B) {
 		{"structs", List, structs}, {"maps", List, maps}, {"array", List, &array},
 		{"dict", Dict, dict}, {"struct", Dict, structs[1]},
 	} {
-		b.Run("shape="+tc.name, func(b *testing.B) {
-			b.Run("impl=codec", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := Encode("v", tc.typ, tc.v); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-			b.Run("impl=encoding_json", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := json.Marshal(tc.v); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		})
+		b.Run("shape="+tc.name, func(b *testing.B) { benchBeside(b, tc.typ, tc.v) })
 	}
 }
 
@@ -168,23 +151,27 @@ func BenchmarkEncodeSmall(b *testing.B) {
 		{"ints3", List, []int{1, 2, 3}},
 		{"map2", Dict, map[string]any{"id": 7, "name": "bob"}},
 	} {
-		b.Run("shape="+tc.name, func(b *testing.B) {
-			b.Run("impl=codec", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := Encode("v", tc.typ, tc.v); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-			b.Run("impl=encoding_json", func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := json.Marshal(tc.v); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		})
+		b.Run("shape="+tc.name, func(b *testing.B) { benchBeside(b, tc.typ, tc.v) })
 	}
+}
+
+// benchBeside encodes v as t with the codec and with encoding/json, as
+// two sub-benchmarks (impl=codec, impl=encoding_json).
+func benchBeside(b *testing.B, t Type, v any) {
+	b.Run("impl=codec", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Encode("v", t, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=encoding_json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

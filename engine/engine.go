@@ -173,7 +173,7 @@ func (c *Call) variant() *variant {
 type decodeFailure struct{ err error }
 
 // oddities are the rare states of a call, kept out of line so that a
-// Call stays in the 320-byte size class (measured: BenchmarkPipelinePaired
+// Call stays in the 288-byte size class (measured: BenchmarkPipelinePaired
 // pays for every byte of the 10,000 calls a pipeline holds).
 type oddities struct {
 	err error // an error found before sending
@@ -862,8 +862,8 @@ func (c *Call) classify(err error, resent bool) error {
 	return scriptError(c.Script(), err)
 }
 
-// decode decodes the result into c.val once, for Result; whatever
-// happens, it marks the result decoded.
+// decode decodes the result into c.val, for Result, which runs it once;
+// whatever happens, it marks the result decoded.
 func (c *Call) decode() {
 	defer c.marker.state.Or(markDecoded)
 	reply, err := c.reply()
