@@ -35,15 +35,15 @@ func EncodeJSON(name string, t Type, v any) (string, error) {
 	switch {
 	case err != nil || len(e.buf) == 0:
 	case len(e.buf) <= keptBuffer:
-		out = string(e.buf) // the buffer stays with the encoder...
-		if cap(e.buf) > 4*keptBuffer {
-			e.buf = nil // ...unless grow made it large for a short text
-		}
+		out = string(e.buf) // the buffer stays with the encoder
 	default:
 		// A large value's buffer is never written again: share its
 		// bytes rather than copy them.
 		out = unsafe.String(&e.buf[0], len(e.buf))
 		e.buf = nil
+	}
+	if cap(e.buf) > 4*keptBuffer {
+		e.buf = nil // made large for a value that failed or came out short
 	}
 	clear(e.path[:cap(e.path)]) // keys of the values: not kept alive
 	e.name = ""
