@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,6 +51,7 @@ func TestStructByValueCopied(t *testing.T) {
 		if scribble(64) == 42 {
 			t.Log("unlikely")
 		}
+		runtime.GC() // a pointer left into a dead frame would be met here too
 		if _, err := p.Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
