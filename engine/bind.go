@@ -29,9 +29,12 @@ type Values = any
 
 // Ordered is the values of a call by position, in the script's
 // declaration order: its keys, then its arguments (resolve.Script's Keys,
-// then Args). It spares a map per call where the order is known by
-// construction: the code redis-lua gen writes passes its parameters
-// this way. Each value is checked and encoded as a named one would be;
+// then Args). It spares looking each parameter up by name where the
+// order is known by construction: the code redis-lua gen writes passes
+// its parameters this way. (It does not spare memory: an Ordered
+// literal's array is allocated, where a map literal written at the
+// call is not; see Values.) Each value is checked and encoded as a
+// named one would be;
 // a count other than the script's is an *ArgsError. Hand-written code
 // is clearer, and safer against a reordered signature, with a map or a
 // struct.
