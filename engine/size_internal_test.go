@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -73,5 +76,34 @@ func TestValuesStayOnStack(t *testing.T) {
 		if n := testing.AllocsPerRun(1000, tt.queue); n > tt.want+0.05 {
 			t.Errorf("%s: %.2f allocations per queued call, want %.0f: the values escaped", tt.name, n, tt.want)
 		}
+	}
+}
+
+// TestReaderStaysInFrame: the reader that holds pointers hidden from
+// the escape analysis (see hide) lives in bind's frame, where a
+// growing stack moves them; on the heap they would go stale. A stale
+// read cannot be provoked reliably at run time, so this asks the
+// compiler (go build -gcflags=-m) where it put the reader and the map
+// iterator.
+func TestReaderStaysInFrame(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the package")
+	}
+	out, err := exec.Command("go", "build", "-gcflags=-m", "-o", os.DevNull, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build -gcflags=-m: %v\n%s", err, out)
+	}
+	var seen bool
+	for _, line := range strings.Split(string(out), "\n") {
+		if !strings.HasPrefix(line, "./bind.go:") {
+			continue
+		}
+		seen = true
+		if strings.HasSuffix(line, "moved to heap: r") || strings.Contains(line, "MapIter{...} escapes to heap") {
+			t.Errorf("a holder of hidden pointers is on the heap: %s", line)
+		}
+	}
+	if !seen {
+		t.Fatalf("no diagnostics for bind.go in:\n%s", out)
 	}
 }
