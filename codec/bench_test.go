@@ -22,28 +22,7 @@ func members(n int) []string {
 // BenchmarkEncodeList10k measures conformance/SPEC.md §9's figure: a 10,000-element list
 // argument through codec beside encoding/json.Marshal of the same slice.
 func BenchmarkEncodeList10k(b *testing.B) {
-	benchEncodeList(b, members(10_000))
-}
-
-// benchEncodeList encodes list as a list argument, beside
-// encoding/json.Marshal of the same value.
-func benchEncodeList(b *testing.B, list any) {
-	b.Run("impl=codec", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := Encode("members", List, list); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=encoding_json", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := json.Marshal(list); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	benchBeside(b, List, members(10_000))
 }
 
 func BenchmarkEncodeListAny10k(b *testing.B) {
@@ -55,7 +34,7 @@ func BenchmarkEncodeListAny10k(b *testing.B) {
 			list[i] = "m" + strconv.Itoa(i)
 		}
 	}
-	benchEncodeList(b, list)
+	benchBeside(b, List, list)
 }
 
 func BenchmarkEncodeScalar(b *testing.B) {
