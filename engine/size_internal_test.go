@@ -28,9 +28,7 @@ func TestCallSize(t *testing.T) {
 // the command name, the marker and the counts are boxed without
 // allocating.
 func TestQueueAllocs(t *testing.T) {
-	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled: no Exec
-	defer rdb.Close()
-	e := New(rdb)
+	e, p := offlineEngine(t)
 	ctx := context.Background()
 	for _, src := range []string{
 		"%key k\n%arg n integer\nreturn redis.call('INCRBY', k, n)",
@@ -40,13 +38,23 @@ func TestQueueAllocs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.shebang.Store(1) // as if the server ran #! scripts (Redis 7): no question asked
 		values := map[string]any{"k": "key", "n": 7}
-		p := rdb.Pipeline()
 		if n := testing.AllocsPerRun(1000, func() { e.Queue(ctx, p, s, values) }); n > 1.05 {
 			t.Errorf("%q: %.2f allocations per queued call, want 1", src[:12], n)
 		}
 	}
+}
+
+// offlineEngine is an engine on a client that is never dialled, as if
+// its server ran #! scripts (Redis 7: no question asked), and a
+// pipeline of it that is never executed: for counting what queuing
+// costs.
+func offlineEngine(t *testing.T) (*Engine, redis.Pipeliner) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	t.Cleanup(func() { rdb.Close() })
+	e := New(rdb)
+	e.shebang.Store(1)
+	return e, rdb.Pipeline()
 }
 
 // TestValuesStayOnStack: a map literal written at the call does not
@@ -55,16 +63,12 @@ func TestQueueAllocs(t *testing.T) {
 // on the stack too; its array does not (it is what the values point to,
 // which hide keeps escaping for structs' sake): two allocations.
 func TestValuesStayOnStack(t *testing.T) {
-	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled: no Exec
-	defer rdb.Close()
-	e := New(rdb)
-	e.shebang.Store(1)
+	e, p := offlineEngine(t)
 	ctx := context.Background()
 	s, err := resolve.New(nil).Parse("q", "%key k\n%arg n integer\nreturn redis.call('INCRBY', k, n)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := rdb.Pipeline()
 	for _, tt := range []struct {
 		name  string
 		queue func()
