@@ -54,6 +54,19 @@ func plain(call caller) func(*testing.B, string, int) (func(context.Context, str
 	}
 }
 
+// batched is the prototype batcher (batcher_test.go) with at most
+// inFlight pipelines in flight, on a plain client of twice as many
+// connections.
+func batched(script *resolve.Script, inFlight int) func(*testing.B, string, int) (func(context.Context, string) error, func()) {
+	return func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
+		rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 2 * inFlight})
+		bt := newBatcher(rdb, inFlight)
+		return func(ctx context.Context, key string) error {
+			return bt.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
+		}, func() { rdb.Close() }
+	}
+}
+
 func impls(b *testing.B) []impl {
 	script, err := resolve.New(nil).Parse("incr", "%key k\n%arg n integer\n"+incr)
 	if err != nil {
@@ -92,20 +105,8 @@ func impls(b *testing.B) []impl {
 		{"engine_autopipeline_ordered", autoPipelined(engine.AutoPipelineOptions(), ordered)},
 		{"engine_autopipeline_defaults", autoPipelined(nil, withMap)},
 		{"goredis_autopipeline", autoPipelined(engine.AutoPipelineOptions(), goredis)},
-		{"engine_batcher_prototype_2", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
-			rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 4})
-			bt := newBatcher(rdb, 2)
-			return func(ctx context.Context, key string) error {
-				return bt.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
-			}, func() { rdb.Close() }
-		}},
-		{"engine_batcher_prototype_8", func(b *testing.B, addr string, _ int) (func(context.Context, string) error, func()) {
-			rdb := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 16})
-			bt := newBatcher(rdb, 8)
-			return func(ctx context.Context, key string) error {
-				return bt.Run(ctx, script, map[string]any{"k": key, "n": 1}).Err()
-			}, func() { rdb.Close() }
-		}},
+		{"engine_batcher_prototype_2", batched(script, 2)},
+		{"engine_batcher_prototype_8", batched(script, 8)},
 		{"engine", plain(withMap)},
 		{"goredis", plain(goredis)},
 	}
