@@ -1,0 +1,97 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/redislua/redislua/resolve"
+	"github.com/yuin/gopher-lua/ast"
+)
+
+type variable struct {
+	name  string
+	line  int
+	param *resolve.Param
+	used  bool
+	// What the value may be, for RL108: built from a key (KEYS, a %key,
+	// a variable built from one), unknown (a function's parameter, a
+	// loop variable), or redis.call itself (local rcall = redis.call).
+	keyish, unknown, redisCall bool
+}
+
+type scope struct {
+	parent *scope
+	vars   []*variable
+	// byName indexes vars once there are many (a script of 100,000
+	// %arg lines has as many locals in one scope): the newest of a name.
+	byName map[string]*variable
+}
+
+// add declares v in the scope.
+func (sc *scope) add(v *variable) {
+	sc.vars = append(sc.vars, v)
+	const scanUpTo = 32 // a scan of a few names beats a map
+	switch {
+	case sc.byName != nil:
+		sc.byName[v.name] = v
+	case len(sc.vars) > scanUpTo:
+		sc.byName = make(map[string]*variable, 2*len(sc.vars))
+		for _, w := range sc.vars {
+			sc.byName[w.name] = w
+		}
+	}
+}
+
+func (sc *scope) lookup(name string) *variable {
+	for ; sc != nil; sc = sc.parent {
+		if sc.byName != nil {
+			if v, ok := sc.byName[name]; ok {
+				return v
+			}
+			continue
+		}
+		for i := len(sc.vars) - 1; i >= 0; i-- {
+			if sc.vars[i].name == name {
+				return sc.vars[i]
+			}
+		}
+	}
+	return nil
+}
+
+// block walks statements in a new scope and reports its unused locals.
+func (l *linter) block(stmts []ast.Stmt, parent *scope, declare func(*scope)) {
+	sc := &scope{parent: parent}
+	if declare != nil {
+		declare(sc)
+	}
+	for _, st := range stmts {
+		l.stmt(st, sc)
+	}
+	l.closeScope(sc)
+}
+
+func (l *linter) closeScope(sc *scope) {
+	for _, v := range sc.vars {
+		switch {
+		case v.used:
+		case v.param != nil:
+			l.report("RL102", Warning, v.line, v.name, fmt.Sprintf("%s %s is declared but never used", v.param.Kind, v.name))
+		case v.name != "_" && !strings.HasPrefix(v.name, "_") && v.line > 0 && l.inTop(v.line):
+			// Locals of included files are a library's: a script need not
+			// use them all.
+			l.report("W211", Warning, v.line, v.name, fmt.Sprintf("unused variable %s", v.name))
+		}
+	}
+}
+
+func (l *linter) declare(sc *scope, name string, line int) *variable {
+	v := &variable{name: name, line: line}
+	if line > 0 {
+		if p := l.paramAt(line); p != nil && p.Name == name {
+			v.param = p
+		}
+	}
+	sc.add(v)
+	return v
+}
