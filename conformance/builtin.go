@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing/fstest"
 
 	"github.com/redis/go-redis/v9"
@@ -21,27 +20,27 @@ import (
 )
 
 // Builtin is the runner of this project: resolve and engine in process.
+// It keeps one Redis client per server its requests name (URLs spelt
+// differently share one), at most 16 open: the least recently used is
+// closed when another is needed, never while a request uses it.
 type Builtin struct {
-	mu      sync.Mutex
-	engines map[string]*engine.Engine // by Redis URL
+	clients clients
 }
 
 // NewBuiltin returns the built-in runner.
-func NewBuiltin() *Builtin { return &Builtin{engines: map[string]*engine.Engine{}} }
+func NewBuiltin() *Builtin { return &Builtin{} }
 
-// Close closes the runner's Redis clients.
-func (b *Builtin) Close() error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, e := range b.engines {
-		e.Client().Close()
-	}
-	b.engines = map[string]*engine.Engine{}
-	return nil
-}
+// Close closes the runner's Redis clients (one in use, when its request
+// is done). The runner may still be used: it opens new ones.
+func (b *Builtin) Close() error { return b.clients.Close() }
 
 // Do answers one request.
 func (b *Builtin) Do(ctx context.Context, req Request) Response {
+	switch req.Op {
+	case "load", "map", "run":
+	default:
+		return Response{Error: &WireError{Kind: "protocol", Message: "unknown op " + quoteShort(req.Op) + ": want load, map or run"}}
+	}
 	fsys := fstest.MapFS{}
 	for name, text := range req.Files {
 		fsys[name] = &fstest.MapFile{Data: []byte(text)}
@@ -73,10 +72,17 @@ func (b *Builtin) Do(ctx context.Context, req Request) Response {
 			return Response{Error: &WireError{Kind: "line", Message: "no rendered line " + strconv.Itoa(req.Line)}}
 		}
 		return Response{OK: true, Frames: wireFrames(frames)}
-	case "run":
-		return b.run(ctx, s, req)
 	}
-	return Response{Error: &WireError{Kind: "protocol", Message: "unknown op " + strconv.Quote(req.Op)}}
+	return b.run(ctx, s, req)
+}
+
+// quoteShort quotes s, cut after 64 bytes: a request's own text in a
+// message.
+func quoteShort(s string) string {
+	if len(s) > 64 {
+		return strconv.Quote(s[:64]) + "..."
+	}
+	return strconv.Quote(s)
 }
 
 func typeName(t codec.Type) *string {
@@ -95,8 +101,10 @@ func wireFrames(frames []resolve.Frame) []Frame {
 	return out
 }
 
+// loadError is the wire form of a load error: its kind, file and line;
+// an error of no kind of resolve's (none is known) is a "read" error.
 func loadError(err error) *WireError {
-	w := &WireError{Kind: "load", Message: err.Error()}
+	w := &WireError{Kind: "read", Message: err.Error()}
 	var re resolve.Error
 	if errors.As(err, &re) {
 		w.Kind = re.Kind()
@@ -107,44 +115,26 @@ func loadError(err error) *WireError {
 	return w
 }
 
-func (b *Builtin) engine(url string) (*engine.Engine, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if e, ok := b.engines[url]; ok {
-		return e, nil
-	}
-	var client redis.UniversalClient
-	if strings.HasPrefix(url, "redis+cluster://") || strings.HasPrefix(url, "rediss+cluster://") {
-		opt, err := ParseClusterURL(url)
-		if err != nil {
-			return nil, err
-		}
-		client = redis.NewClusterClient(opt)
-	} else {
-		opt, err := redis.ParseURL(url)
-		if err != nil && strings.ContainsAny(url, "@?") {
-			// Go's error quotes pieces of the URL: a password, maybe.
-			return nil, errors.New("not a Redis URL (not quoted: it holds credentials)")
-		}
-		if err != nil {
-			return nil, err
-		}
-		client = redis.NewClient(opt)
-	}
-	e := engine.New(client)
-	b.engines[url] = e
-	return e, nil
-}
-
 func (b *Builtin) run(ctx context.Context, s *resolve.Script, req Request) Response {
-	e, err := b.engine(req.Redis)
-	if err != nil {
-		return Response{Error: &WireError{Kind: "protocol", Message: "redis URL: " + err.Error()}}
+	switch req.Mode {
+	case "", "functions", "pipeline", "multi":
+	default:
+		return Response{Error: &WireError{Kind: "protocol", Message: "unknown mode " + quoteShort(req.Mode) + ": want pipeline, multi or functions, or none"}}
 	}
 	values, err := ArgValues(req.Args)
 	if err != nil {
 		return Response{Error: &WireError{Kind: "protocol", Message: "args: " + err.Error()}}
 	}
+	key, open, err := serverKey(req.Redis)
+	if err != nil {
+		return Response{Error: &WireError{Kind: "protocol", Message: "redis URL: " + err.Error()}}
+	}
+	c, err := b.clients.acquire(ctx, key, open)
+	if err != nil {
+		return Response{Error: &WireError{Kind: "call", Message: "waiting for a Redis client: " + err.Error()}}
+	}
+	defer b.clients.release(c)
+	e := c.engine
 	var calls []*engine.Call
 	switch req.Mode {
 	case "":
@@ -168,8 +158,6 @@ func (b *Builtin) run(ctx context.Context, s *resolve.Script, req Request) Respo
 			calls = append(calls, e.Queue(ctx, p, s, values))
 		}
 		p.Exec(ctx)
-	default:
-		return Response{Error: &WireError{Kind: "protocol", Message: "unknown mode " + strconv.Quote(req.Mode)}}
 	}
 	var results []any
 	for _, c := range calls {

@@ -2,11 +2,15 @@ package conformance
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
+	"reflect"
+	"strings"
 	"sync"
 )
 
@@ -120,18 +124,12 @@ func (l Limits) answer(ctx context.Context, runner Runner, line []byte, tooLong 
 	if tooLong {
 		return Response{noID: true, Error: protocol("request line over the limit of %d bytes: skipped", l.Line)}
 	}
-	var req Request
-	if err := json.Unmarshal(line, &req); err != nil {
-		resp := Response{Error: protocol("bad request: %v", err)}
-		var idOnly struct {
-			ID *int `json:"id"`
-		}
-		if json.Unmarshal(line, &idOnly) != nil || idOnly.ID == nil {
-			resp.noID = true
-		} else {
-			resp.ID = *idOnly.ID
-		}
-		return resp
+	req, id, msg := readRequest(line)
+	switch {
+	case msg != "" && id == nil:
+		return Response{noID: true, Error: protocol("bad request: %s", msg)}
+	case msg != "":
+		return Response{ID: *id, Error: protocol("bad request: %s", msg)}
 	}
 	total := 0
 	for _, files := range []map[string]string{req.Files, req.Memory} {
@@ -148,6 +146,76 @@ func (l Limits) answer(ctx context.Context, runner Runner, line []byte, tooLong 
 	resp := runner.Do(ctx, req)
 	resp.ID = req.ID
 	return resp
+}
+
+// readRequest reads a request line. id is the request's id, nil when it
+// cannot be read: the line is not JSON, not an object (null, a list, a
+// number, a string), or its "id" is missing, null or not an integer.
+// msg says what is wrong with the request, "" when nothing is.
+func readRequest(line []byte) (req Request, id *int, msg string) {
+	if t := bytes.TrimLeft(line, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		var raw json.RawMessage
+		if err := json.Unmarshal(line, &raw); err != nil {
+			return req, nil, err.Error()
+		}
+		return req, nil, "not a JSON object"
+	}
+	// The outer "id" hides Request's: it tells a missing or null id
+	// from 0.
+	var wire struct {
+		ID json.RawMessage `json:"id"`
+		Request
+	}
+	err := json.Unmarshal(line, &wire)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return req, nil, err.Error()
+	}
+	req = wire.Request
+	switch {
+	case len(wire.ID) == 0 || string(wire.ID) == "null":
+		return req, nil, "no id"
+	case json.Unmarshal(wire.ID, &req.ID) != nil:
+		return req, nil, `"id" is not an integer`
+	}
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr):
+		return req, &req.ID, fmt.Sprintf("%q is %s, want %s", strings.TrimPrefix(typeErr.Field, "Request."), jsonKind(typeErr.Value), goKind(typeErr.Type))
+	case err != nil:
+		return req, &req.ID, err.Error()
+	}
+	return req, &req.ID, ""
+}
+
+// jsonKind names a JSON value as json.UnmarshalTypeError's Value does
+// ("string", "number", "number 1.5", "array", …), with an article.
+func jsonKind(value string) string {
+	switch value {
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "bool":
+		return "a boolean"
+	}
+	if n, ok := strings.CutPrefix(value, "number "); ok {
+		return "the number " + n
+	}
+	return "a " + value
+}
+
+// goKind names what JSON value a field of Request holds.
+func goKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int:
+		return "an integer"
+	case reflect.String:
+		return "a string"
+	case reflect.Map:
+		return "an object"
+	}
+	return t.String()
 }
 
 // readLine reads one line (without its newline) of at most max bytes.
