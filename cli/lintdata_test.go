@@ -2,106 +2,79 @@ package cli
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
-	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/redislua/redislua/redistest"
-	"github.com/redislua/redislua/vet/lint"
+	"github.com/redislua/redislua/vet/commands"
 )
 
-var update = flag.Bool("update", false, "rewrite vet/lint/redis7.txt and commands7.txt from the real redis-server")
-
-// TestLintDataMatchesRedis: the globals and library fields the linter
-// knows (vet/lint/redis7.txt) are what the real redis-server answers to
-// vet/lint/redis7.lua. With -update (and a redis-server), the file is
-// rewritten: go test ./cli -run TestLintDataMatchesRedis -update
-func TestLintDataMatchesRedis(t *testing.T) {
-	_, here, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(here), "..", "vet", "lint")
-	script, err := os.ReadFile(filepath.Join(dir, "redis7.lua"))
-	if err != nil {
-		t.Skip("the vet module's sources are not beside this one:", err)
-	}
+// TestCommandTableMatchesRedis: the redis-7.0 table of vet/commands (the
+// linter's default target) is what the real redis-server answers to
+// COMMAND, COMMAND DOCS and commands.GlobalsScript: the same commands
+// and subcommands with the same arity, flags, key positions, since and
+// argument names, and the same Lua globals and fields. Regenerate it
+// with go run ./vet/commands/gen (see vet/commands).
+func TestCommandTableMatchesRedis(t *testing.T) {
 	srv := redistest.Real(t)
-	got, err := srv.Client(t).Eval(context.Background(), string(script), nil).Text()
+	ctx := context.Background()
+	rdb := srv.Client(t)
+	info, err := rdb.Do(ctx, "COMMAND").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(filepath.Join(dir, "redis7.txt"), []byte(got+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+	docs, err := rdb.Do(ctx, "COMMAND", "DOCS").Result()
+	if err != nil {
+		t.Fatal(err)
 	}
-	// What the linter holds, in the file's form (types left out).
-	var want []string
-	for _, line := range strings.Split(got, "\n") {
-		name, _, _ := strings.Cut(line, " ")
-		want = append(want, name)
+	globals, err := rdb.Eval(ctx, commands.GlobalsScript, nil).Text()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, name := range want {
-		table, field, isField := strings.Cut(name, ".")
-		switch {
-		case strings.HasPrefix(name, "__"):
-		case isField && !lint.Fields[table][field]:
-			t.Errorf("the linter does not know %s, which redis-server has", name)
-		case !isField && !lint.Globals[name]:
-			t.Errorf("the linter does not know the global %s, which redis-server has", name)
-		}
+	live, err := commands.FromReplies("live", "redis", "", info, docs, globals)
+	if err != nil {
+		t.Fatal(err)
 	}
-	n := len(lint.Globals)
-	for _, fs := range lint.Fields {
-		n += len(fs)
+	table := commands.Default()
+	if v, _ := rdb.Info(ctx, "server").Result(); !strings.Contains(v, "redis_version:"+table.Version()+"\r\n") {
+		t.Skipf("the server is not redis %s", table.Version())
 	}
-	if known := len(want) - strings.Count(got, "__redis__"); n != known {
-		t.Errorf("the linter knows %d names, redis-server has %d: run with -update", n, known)
-	}
+	compare(t, live, table)
 }
 
-// TestLintCommandsMatchRedis: the command table the linter knows
-// (vet/lint/commands7.txt: name, first key, last key, step, flags) is
-// the real redis-server's COMMAND reply; -update rewrites it.
-func TestLintCommandsMatchRedis(t *testing.T) {
-	_, here, _, _ := runtime.Caller(0)
-	file := filepath.Join(filepath.Dir(here), "..", "vet", "lint", "commands7.txt")
-	if _, err := os.Stat(file); err != nil {
-		t.Skip("the vet module's sources are not beside this one:", err)
-	}
-	srv := redistest.Real(t)
-	infos, err := srv.Client(t).Command(context.Background()).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for name, info := range infos {
-		lines = append(lines, fmt.Sprintf("%s %d %d %d %s", name, info.FirstKeyPos, info.LastKeyPos, info.StepCount, strings.Join(info.Flags, ",")))
-	}
-	sort.Strings(lines)
-	got := strings.Join(lines, "\n") + "\n"
-	if *update {
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
+func compare(t *testing.T, live, table *commands.Table) {
+	t.Helper()
+	all := func(tb *commands.Table) []*commands.Command {
+		var out []*commands.Command
+		for _, c := range tb.Commands() {
+			out = append(out, c)
+			out = append(out, c.Subcommands()...)
 		}
-		return
+		return out
 	}
-	for _, line := range lines {
-		f := strings.Fields(line)
-		c, ok := lint.Commands[f[0]]
-		if !ok {
-			t.Errorf("the linter does not know the command %s", f[0])
+	liveAll, tableAll := all(live), all(table)
+	if len(liveAll) != len(tableAll) {
+		t.Errorf("the table has %d commands and subcommands, the server %d", len(tableAll), len(liveAll))
+	}
+	for _, c := range liveAll {
+		d := table.Command(c.Name())
+		if d == nil {
+			t.Errorf("the table lacks %s", c.Name())
 			continue
 		}
-		if want := fmt.Sprintf("%s %d %d %d", f[0], c.First, c.Last, c.Step); want != strings.Join(f[:4], " ") {
-			t.Errorf("the linter has %q, redis-server %q", want, line)
+		f1, l1, s1 := c.Keys()
+		f2, l2, s2 := d.Keys()
+		if c.Arity() != d.Arity() || !slices.Equal(c.Flags(), d.Flags()) || f1 != f2 || l1 != l2 || s1 != s2 || c.Since() != d.Since() || len(c.Args()) != len(d.Args()) {
+			t.Errorf("%s differs: server arity %d flags %v keys %d %d %d since %s; table %d %v %d %d %d %s", c.Name(), c.Arity(), c.Flags(), f1, l1, s1, c.Since(), d.Arity(), d.Flags(), f2, l2, s2, d.Since())
 		}
 	}
-	if len(lint.Commands) != len(lines) {
-		t.Errorf("the linter knows %d commands, redis-server %d: run with -update", len(lint.Commands), len(lines))
+	if !slices.Equal(live.Globals(), table.Globals()) {
+		t.Errorf("globals: server %v, table %v", live.Globals(), table.Globals())
+	}
+	for _, g := range live.Globals() {
+		if !slices.Equal(live.Fields(g), table.Fields(g)) {
+			t.Errorf("fields of %s: server %v, table %v", g, live.Fields(g), table.Fields(g))
+		}
 	}
 }

@@ -42,81 +42,33 @@
 package lint
 
 import (
-	_ "embed"
-	"fmt"
+	"github.com/redislua/redislua/vet/commands"
 	"strings"
 
 	"github.com/redislua/redislua/resolve"
 	"github.com/yuin/gopher-lua/parse"
 )
 
-// Globals are the globals Redis 7 gives scripts, and Fields the fields
-// of its global tables (redis.call, cjson.encode, string.len...), read
-// off redis-server 7.0.15 by redis7.lua (redis7.txt). Every global table
-// is read-only in Redis 7.
-var (
-	Globals = map[string]bool{}
-	Fields  = map[string]map[string]bool{}
-)
-
-//go:embed redis7.txt
-var redis7 string
-
-// Command is what the linter knows of a Redis command: where its keys
-// are among its arguments (COMMAND INFO's first, last and step, from 1
-// after the name; last -1 is the last argument) and its flags (write,
-// readonly, movablekeys...).
-type Command struct {
-	First, Last, Step int
-	Flags             []string
-}
-
-// Has reports whether the command has a flag.
-func (c Command) Has(flag string) bool {
-	for _, f := range c.Flags {
-		if f == flag {
-			return true
-		}
-	}
-	return false
-}
-
-// Commands are redis-server 7.0.15's commands (commands7.txt, from
-// COMMAND; cli's TestLintCommandsMatchRedis checks and regenerates it).
-var Commands = map[string]Command{}
-
-//go:embed commands7.txt
-var commands7 string
-
-func init() {
-	for _, line := range strings.Split(strings.TrimSpace(commands7), "\n") {
-		var name, flags string
-		var c Command
-		if n, _ := fmt.Sscan(line, &name, &c.First, &c.Last, &c.Step, &flags); n >= 4 {
-			c.Flags = strings.Split(flags, ",")
-			Commands[name] = c
-		}
-	}
-	for _, line := range strings.Split(strings.TrimSpace(redis7), "\n") {
-		name, _, _ := strings.Cut(line, " ")
-		if strings.HasPrefix(name, "__") {
-			continue // Redis's own error handler
-		}
-		if table, field, ok := strings.Cut(name, "."); ok {
-			if Fields[table] == nil {
-				Fields[table] = map[string]bool{}
-			}
-			Fields[table][field] = true
-			continue
-		}
-		Globals[name] = true
-	}
+// Options say which servers a script is checked against.
+type Options struct {
+	// Target is the server the scripts run on: its commands and the
+	// globals of its Lua (nil: commands.Default(), redis-7.0).
+	Target *commands.Table
+	// Also are other servers the scripts must run on too: a command,
+	// subcommand or global one of them lacks is a warning (RL207).
+	Also []*commands.Table
 }
 
 // Lint checks a loaded script and returns its findings in source order,
 // without those a redislua:ignore comment silences.
-func Lint(s *resolve.Script) []Finding {
-	l := &linter{s: s, params: map[[2]any]resolve.Param{}, guarded: map[string]int{}}
+func Lint(s *resolve.Script) []Finding { return LintWith(s, Options{}) }
+
+// LintWith is Lint against the servers of o.
+func LintWith(s *resolve.Script, o Options) []Finding {
+	if o.Target == nil {
+		o.Target = commands.Default()
+	}
+	l := &linter{s: s, t: o.Target, also: o.Also, params: map[[2]any]resolve.Param{}, guarded: map[string]int{}}
 	for _, ps := range [][]resolve.Param{s.Keys(), s.Args()} {
 		for _, p := range ps {
 			l.params[[2]any{p.Pos.File, p.Pos.Line}] = p
@@ -143,13 +95,16 @@ func Lint(s *resolve.Script) []Finding {
 		l.syntax(err)
 		return l.done()
 	}
-	l.block(chunk, nil, nil)
+	l.levels(src)
+	l.blockIn(chunk, nil, &fnState{}, nil)
 	return l.done()
 }
 
 type linter struct {
 	s     *resolve.Script
-	depth int // of function nesting: 0 in the main chunk
+	t     *commands.Table   // the target
+	also  []*commands.Table // other servers the script must run on
+	depth int               // of function nesting: 0 in the main chunk
 	// probing is above 0 while walking a value that is only tested (an
 	// operand of and/or, a condition): table.unpack or unpack reads a
 	// field that may not exist on purpose.

@@ -105,8 +105,9 @@ func TestManyLocalsLinear(t *testing.T) {
 		d := time.Duration(1 << 62)
 		for range 3 {
 			start := time.Now()
-			if fs := lint.Lint(s); len(fs) != 0 {
-				t.Fatalf("findings: %v", fs[:1])
+			// Lua 5.1 refuses more than 200 locals (E012, once).
+			if fs := lint.Lint(s); len(fs) != 1 || fs[0].Code != "E012" {
+				t.Fatalf("findings: %v", fs[:min(len(fs), 2)])
 			}
 			d = min(d, time.Since(start))
 		}

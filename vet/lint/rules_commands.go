@@ -14,14 +14,33 @@ import (
 func (l *linter) isRedisCall(e ast.Expr, sc *scope) bool {
 	switch x := e.(type) {
 	case *ast.AttrGetExpr:
-		id, ok1 := x.Object.(*ast.IdentExpr)
-		key, ok2 := x.Key.(*ast.StringExpr)
-		return ok1 && ok2 && id.Value == "redis" && sc.lookup("redis") == nil && (key.Value == "call" || key.Value == "pcall")
+		key, ok := x.Key.(*ast.StringExpr)
+		return ok && l.redisLib(e, sc) != "" && (key.Value == "call" || key.Value == "pcall")
 	case *ast.IdentExpr:
 		v := sc.lookup(x.Value)
 		return v != nil && v.redisCall
 	}
 	return false
+}
+
+// redisLib returns the name of the Redis library table that e is a
+// field of: "redis", or Valkey's alias "server" where the target has it;
+// "" otherwise (or when a local hides it).
+func (l *linter) redisLib(e ast.Expr, sc *scope) string {
+	x, ok := e.(*ast.AttrGetExpr)
+	if !ok {
+		return ""
+	}
+	id, ok := x.Object.(*ast.IdentExpr)
+	if !ok || sc.lookup(id.Value) != nil {
+		return ""
+	}
+	if id.Value == "redis" || id.Value == "server" {
+		if typ, ok := l.t.Global(id.Value); ok && typ == "table" {
+			return id.Value
+		}
+	}
+	return ""
 }
 
 // libraries are the global tables and functions whose results derive
@@ -93,7 +112,7 @@ func (l *linter) noWrites(call *ast.FuncCallExpr, line int) {
 	if !ok {
 		return
 	}
-	if c, ok := Commands[strings.ToLower(name.Value)]; ok && c.Has("write") {
+	if c := l.t.Command(name.Value); c != nil && c.Has("write") {
 		l.report("RL109", Error, lineOf(call.Args[0], line), "", fmt.Sprintf("%s writes, in a script whose flags say no-writes: Redis refuses it", strings.ToUpper(name.Value)))
 	}
 }
@@ -110,12 +129,16 @@ func (l *linter) clusterKeys(call *ast.FuncCallExpr, sc *scope, line int) {
 	if !ok {
 		return
 	}
-	c, ok := Commands[strings.ToLower(name.Value)]
-	if !ok || c.First <= 0 || c.Step <= 0 || c.Has("movablekeys") {
+	c := l.t.Command(name.Value)
+	if c == nil {
+		return
+	}
+	first, last, step := c.Keys()
+	if first <= 0 || step <= 0 || c.Has("movablekeys") {
 		return
 	}
 	n := len(call.Args) - 1 // the command's arguments after its name
-	end := c.Last
+	end := last
 	if end < 0 {
 		// Keys up to the end: unpack(...) or ... at the end leaves
 		// their number unknown.
@@ -127,7 +150,7 @@ func (l *linter) clusterKeys(call *ast.FuncCallExpr, sc *scope, line int) {
 		}
 		end = n + end + 1
 	}
-	for i := c.First; i <= end && i <= n; i += c.Step {
+	for i := first; i <= end && i <= n; i += step {
 		arg := call.Args[i]
 		if l.keyish(arg, sc) {
 			continue

@@ -2,6 +2,8 @@ package lint
 
 import (
 	"fmt"
+	"github.com/redislua/redislua/vet/commands"
+	"slices"
 
 	"github.com/redislua/redislua/directive"
 	"github.com/yuin/gopher-lua/ast"
@@ -10,13 +12,14 @@ import (
 // globalTable returns the global table that e indexes, through any
 // chain of fields (redis.call, a.b.c), when that root is a global of
 // Redis and no local hides it.
-func globalTable(e ast.Expr, sc *scope) (string, bool) {
+func (l *linter) globalTable(e ast.Expr, sc *scope) (string, bool) {
 	for {
 		switch x := e.(type) {
 		case *ast.AttrGetExpr:
 			e = x.Object
 		case *ast.IdentExpr:
-			return x.Value, sc.lookup(x.Value) == nil && Globals[x.Value]
+			_, ok := l.t.Global(x.Value)
+			return x.Value, sc.lookup(x.Value) == nil && ok
 		default:
 			return "", false
 		}
@@ -31,7 +34,7 @@ func (l *linter) readOnlyWrite(target ast.Expr, sc *scope, line int) {
 			return
 		}
 	}
-	if name, ok := globalTable(target, sc); ok {
+	if name, ok := l.globalTable(target, sc); ok {
 		if x, ok := target.(*ast.AttrGetExpr); ok {
 			if key, ok := x.Key.(*ast.StringExpr); ok {
 				if l.written == nil {
@@ -50,21 +53,20 @@ func (l *linter) readOnlyWrite(target ast.Expr, sc *scope, line int) {
 func (l *linter) field(x *ast.AttrGetExpr, sc *scope, line int) {
 	id, ok := x.Object.(*ast.IdentExpr)
 	key, isName := x.Key.(*ast.StringExpr)
-	if !ok || !isName || sc.lookup(id.Value) != nil || !Globals[id.Value] {
+	if !ok || !isName || sc.lookup(id.Value) != nil {
 		return
 	}
-	known := Fields[id.Value]
+	if _, ok := l.t.Global(id.Value); !ok {
+		return
+	}
+	names := l.t.Fields(id.Value)
 	if id.Value == "_G" {
-		known = Globals
+		names = l.t.Globals()
 	}
-	if len(known) == 0 || known[key.Value] || l.written[id.Value+"."+key.Value] || l.probing > 0 || l.guarded[id.Value+"."+key.Value] > 0 {
+	if len(names) == 0 || slices.Contains(names, key.Value) || l.written[id.Value+"."+key.Value] || l.probing > 0 || l.guarded[id.Value+"."+key.Value] > 0 {
 		return
 	}
-	names := make([]string, 0, len(known))
-	for n := range known {
-		names = append(names, n)
-	}
-	msg := fmt.Sprintf("%s.%s does not exist in Redis 7", id.Value, key.Value)
+	msg := fmt.Sprintf("%s.%s does not exist in %s", id.Value, key.Value, l.t.Name())
 	if hint := directive.Suggest(key.Value, names); hint != "" {
 		msg += fmt.Sprintf(" (did you mean %s.%s?)", id.Value, hint)
 	}
@@ -87,4 +89,31 @@ func fieldsIn(e ast.Expr) []string {
 		return fieldsIn(x.Expr)
 	}
 	return nil
+}
+
+// readGlobal reports a read of a global the target's Lua lacks (W113),
+// or that one of the other targets lacks (RL207).
+func (l *linter) readGlobal(name string, line int) {
+	if _, ok := l.t.Global(name); !ok {
+		server := "Redis"
+		if l.t.Server() == "valkey" {
+			server = "Valkey"
+		}
+		msg := fmt.Sprintf("read of global %s, which %s does not provide", name, server)
+		for _, t := range commands.Targets() {
+			if tb, _ := commands.Lookup(t); tb != nil {
+				if _, ok := tb.Global(name); ok {
+					msg += fmt.Sprintf(" (%s has it; the target is %s)", t, l.t.Name())
+					break
+				}
+			}
+		}
+		l.report("W113", Error, line, name, msg)
+		return
+	}
+	for _, t := range l.also {
+		if _, ok := t.Global(name); !ok {
+			l.report("RL207", Warning, line, name, fmt.Sprintf("global %s is not in %s, which the scripts must also run on", name, t.Name()))
+		}
+	}
 }

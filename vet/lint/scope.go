@@ -17,14 +17,29 @@ type variable struct {
 	// a variable built from one), unknown (a function's parameter, a
 	// loop variable), or redis.call itself (local rcall = redis.call).
 	keyish, unknown, redisCall bool
+	fn                         *fnState // the function that declares it
+}
+
+// fnState is what Lua 5.1 counts of one function while compiling it:
+// its active locals (at most 200) and its upvalues (at most 60).
+type fnState struct {
+	parent   *fnState
+	line     int // of the function keyword, 0 for the main chunk
+	active   int
+	upvalues map[*variable]bool
+	reported bool
 }
 
 type scope struct {
 	parent *scope
+	fn     *fnState
 	vars   []*variable
 	// byName indexes vars once there are many (a script of 100,000
 	// %arg lines has as many locals in one scope): the newest of a name.
 	byName map[string]*variable
+	// locals counts what the scope adds to its function's active locals:
+	// its variables and the hidden ones of a for loop.
+	locals int
 }
 
 // add declares v in the scope.
@@ -61,7 +76,13 @@ func (sc *scope) lookup(name string) *variable {
 
 // block walks statements in a new scope and reports its unused locals.
 func (l *linter) block(stmts []ast.Stmt, parent *scope, declare func(*scope)) {
-	sc := &scope{parent: parent}
+	l.blockIn(stmts, parent, parent.fn, declare)
+}
+
+// blockIn is block in a function's state (a new one for a function's
+// body).
+func (l *linter) blockIn(stmts []ast.Stmt, parent *scope, fn *fnState, declare func(*scope)) {
+	sc := &scope{parent: parent, fn: fn}
 	if declare != nil {
 		declare(sc)
 	}
@@ -72,6 +93,7 @@ func (l *linter) block(stmts []ast.Stmt, parent *scope, declare func(*scope)) {
 }
 
 func (l *linter) closeScope(sc *scope) {
+	sc.fn.active -= sc.locals
 	for _, v := range sc.vars {
 		switch {
 		case v.used:
@@ -86,7 +108,14 @@ func (l *linter) closeScope(sc *scope) {
 }
 
 func (l *linter) declare(sc *scope, name string, line int) *variable {
-	v := &variable{name: name, line: line}
+	return l.declareAt(sc, name, line, line)
+}
+
+// declareAt declares a local whose declaration (for the limit on locals)
+// is at rendered line at.
+func (l *linter) declareAt(sc *scope, name string, line, at int) *variable {
+	v := &variable{name: name, line: line, fn: sc.fn}
+	l.local(sc, at)
 	if line > 0 {
 		if p := l.paramAt(line); p != nil && p.Name == name {
 			v.param = p

@@ -42,6 +42,7 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		for i, lhs := range s.Lhs {
 			if id, ok := lhs.(*ast.IdentExpr); ok {
 				if v := sc.lookup(id.Value); v != nil {
+					l.upvalue(v, sc, lineOf(id, line))
 					// Flow-insensitive: once built from a key, always.
 					switch {
 					case i < len(s.Rhs):
@@ -67,7 +68,7 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		l.condition(s.Condition, sc, line)
 		l.block(s.Stmts, sc, nil)
 	case *ast.RepeatStmt:
-		inner := &scope{parent: sc}
+		inner := &scope{parent: sc, fn: sc.fn}
 		for _, b := range s.Stmts {
 			l.stmt(b, inner)
 		}
@@ -92,12 +93,16 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		if s.Step != nil {
 			l.expr(s.Step, sc, line)
 		}
-		l.block(s.Stmts, sc, func(in *scope) { l.declare(in, s.Name, 0) })
+		l.block(s.Stmts, sc, func(in *scope) {
+			l.hidden(in, 3, line) // (for index), (for limit), (for step)
+			l.declareAt(in, s.Name, 0, line)
+		})
 	case *ast.GenericForStmt:
 		l.exprs(sc, line, s.Exprs...)
 		l.block(s.Stmts, sc, func(in *scope) {
+			l.hidden(in, 3, line) // (for generator), (for state), (for control)
 			for _, n := range s.Names {
-				l.declare(in, n, 0).unknown = true
+				l.declareAt(in, n, 0, line).unknown = true
 			}
 		})
 	case *ast.FuncDefStmt:
@@ -137,18 +142,24 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 
 func (l *linter) function(fn *ast.FunctionExpr, sc *scope, method bool) {
 	l.depth++
-	l.block(fn.Stmts, sc, func(in *scope) {
+	line := fn.Line()
+	l.blockIn(fn.Stmts, sc, &fnState{parent: sc.fn, line: line}, func(in *scope) {
+		param := func(v *variable) {
+			v.fn = in.fn
+			in.add(v)
+			l.local(in, line)
+		}
 		if method {
-			in.add(&variable{name: "self", used: true, unknown: true})
+			param(&variable{name: "self", used: true, unknown: true})
 		}
 		if fn.ParList != nil {
 			for _, n := range fn.ParList.Names {
-				in.add(&variable{name: n, used: true, unknown: true})
+				param(&variable{name: n, used: true, unknown: true})
 			}
 			if fn.ParList.HasVargs {
 				// Lua 5.1 gives a vararg function the local table arg
 				// (arg.n, arg[1]...).
-				in.add(&variable{name: "arg", used: true})
+				param(&variable{name: "arg", used: true})
 			}
 		}
 	})
@@ -181,11 +192,10 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 	case *ast.IdentExpr:
 		if v := sc.lookup(x.Value); v != nil {
 			v.used = true
+			l.upvalue(v, sc, line)
 			return
 		}
-		if !Globals[x.Value] {
-			l.report("W113", Error, line, x.Value, fmt.Sprintf("read of global %s, which Redis does not provide", x.Value))
-		}
+		l.readGlobal(x.Value, line)
 	case *ast.AttrGetExpr:
 		l.field(x, sc, line)
 		if id, ok := x.Object.(*ast.IdentExpr); ok && (id.Value == "KEYS" || id.Value == "ARGV") && sc.lookup(id.Value) == nil {
@@ -197,10 +207,14 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 		l.expr(x.Key, sc, line)
 	case *ast.FuncCallExpr:
 		if l.isRedisCall(x.Func, sc) {
+			l.command(x, sc, line)
 			l.clusterKeys(x, sc, line)
 			l.noWrites(x, line)
 		}
-		if isCall(x, "redis", "replicate_commands") && sc.lookup("redis") == nil {
+		if lib := l.redisLib(x.Func, sc); lib != "" && isCall(x, lib, "setresp") {
+			l.setresp(x, line)
+		}
+		if lib := l.redisLib(x.Func, sc); lib != "" && isCall(x, lib, "replicate_commands") {
 			l.report("RL107", Warning, line, "replicate_commands", "redis.replicate_commands() does nothing since Redis 7 (scripts always replicate their effects): remove it")
 		}
 		probing := l.probing

@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/commands"
 	"github.com/redislua/redislua/vet/lint"
 )
 
@@ -124,27 +125,22 @@ func expand(fsys fs.FS, p string, seen map[string]bool) string {
 }
 
 // luacheckrc prints a luacheck configuration that knows exactly the
-// globals and library fields of Redis 7 (lint.Globals, lint.Fields), all
+// globals and library fields of Redis 7 (the redis-7.0 table), all
 // read-only, and nothing else: luacheck "with a Redis 7 config".
 func luacheckrc() {
 	fmt.Println("std = 'none'")
 	fmt.Println("read_globals = {")
-	var names []string
-	for g := range lint.Globals {
-		names = append(names, g)
-	}
-	sort.Strings(names)
-	for _, g := range names {
-		fields := lint.Fields[g]
+	t := commands.Default()
+	for _, g := range t.Globals() {
+		fields := t.Fields(g)
 		if len(fields) == 0 || g == "KEYS" || g == "ARGV" {
 			fmt.Printf("  %q,\n", g)
 			continue
 		}
 		var fs []string
-		for f := range fields {
+		for _, f := range fields {
 			fs = append(fs, fmt.Sprintf("%q", f))
 		}
-		sort.Strings(fs)
 		fmt.Printf("  %s = {fields = {%s}},\n", g, strings.Join(fs, ", "))
 	}
 	fmt.Println("}")

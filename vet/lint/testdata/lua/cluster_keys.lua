@@ -15,7 +15,7 @@ redis.call('MSET', queue, 1, job, 2)
 local counter = redis.call('INCR', 'stats:' .. name) -- want "RL108 INCR key argument 1 is neither a declared key nor built from one"
 rcall("DEL", ARGV[1]) -- want "RL108 DEL key argument 1" -- want "RL101 ARGV"
 redis.call('MSET', queue, 1, 'other', 2) -- want "RL108 MSET key argument 3"
--- Movable keys and commands without keys are not judged.
-redis.call('EVAL', 'return 1', 0)
+-- Movable keys and commands without keys are not judged (RL108).
+redis.call('EVAL', 'return 1', 0) -- want "RL204 EVAL is not allowed from scripts"
 redis.call('PING')
 return counter

@@ -1,6 +1,6 @@
 -- Fields Redis 7 does not have: nil, and calling one fails.
-local a = redis.cal('GET', 'k') -- want "W143 redis.cal does not exist in Redis 7 \(did you mean redis.call\?\)"
-local b = cjson.encod({}) -- want "W143 cjson.encod does not exist in Redis 7 \(did you mean cjson.encode\?\)"
+local a = redis.cal('GET', 'k') -- want "W143 redis.cal does not exist in redis-7.0 \(did you mean redis.call\?\)"
+local b = cjson.encod({}) -- want "W143 cjson.encod does not exist in redis-7.0 \(did you mean cjson.encode\?\)"
 local c = string.len2('x') -- want "W143 string.len2 does not exist"
 local d = _G.prnt -- want "W143 _G.prnt does not exist"
 -- What Redis 7.0 has, read off a live server.

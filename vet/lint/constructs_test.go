@@ -1,0 +1,137 @@
+package lint_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/commands"
+	"github.com/redislua/redislua/vet/lint"
+	"golang.org/x/tools/txtar"
+)
+
+// construct is one script of testdata/constructs.txtar.
+type construct struct {
+	name  string
+	code  string // the error check reports, "" for a control
+	at    string // FILE:LINE of that error, when given
+	redis string // what Redis's error says
+}
+
+var headRE = regexp.MustCompile(`^--! (?:ok|(\w+)(?:@(\S+))? "([^"]*)")$`)
+
+func readConstructs(t *testing.T) (fstest.MapFS, []construct) {
+	ar, err := txtar.ParseFile("testdata/constructs.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	var cs []construct
+	for _, f := range ar.Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+		if strings.HasPrefix(f.Name, "lib/") {
+			continue
+		}
+		first, _, _ := strings.Cut(string(f.Data), "\n")
+		m := headRE.FindStringSubmatch(first)
+		if m == nil {
+			t.Fatalf("%s: first line %q", f.Name, first)
+		}
+		cs = append(cs, construct{name: strings.TrimSuffix(f.Name, ".lua"), code: m[1], at: m[2], redis: m[3]})
+	}
+	return fsys, cs
+}
+
+// TestConstructs: every construct Redis 7.0.15 refuses is an error of
+// check on the default target (of the code its first line names, and
+// no other error); every control is none.
+func TestConstructs(t *testing.T) {
+	fsys, cs := readConstructs(t)
+	l := resolve.New(fsys)
+	errorsN := 0
+	for _, c := range cs {
+		s, err := l.Load(c.name)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		var errs []string
+		found := false
+		for _, f := range lint.Lint(s) {
+			if f.Severity != lint.Error {
+				continue
+			}
+			errs = append(errs, f.String())
+			if f.Code == c.code && (c.at == "" || c.at == fmt.Sprintf("%s:%d", f.Pos.File, f.Pos.Line)) {
+				found = true
+			}
+		}
+		switch {
+		case c.code == "" && len(errs) > 0:
+			t.Errorf("%s (a control): %v", c.name, errs)
+		case c.code != "" && (!found || len(errs) != 1):
+			t.Errorf("%s: want one error %s %s, got %v", c.name, c.code, c.at, errs)
+		case c.code != "":
+			errorsN++
+		}
+	}
+	if errorsN < 47 {
+		t.Errorf("%d constructs reported, want the 47 of the issue", errorsN)
+	}
+}
+
+// TestServerGlobal: Valkey's server (an alias of redis) is a global
+// under a Valkey target, its calls checked like redis.call; under Redis
+// it is an error.
+func TestServerGlobal(t *testing.T) {
+	s, err := resolve.New(nil).Parse("m", "local v = server.call('GET', 'k')\nreturn server.call('GETT', v)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	valkey, err := commands.Lookup("valkey-8.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range lint.LintWith(s, lint.Options{Target: valkey}) {
+		got = append(got, f.Code)
+	}
+	if strings.Join(got, " ") != "RL108 RL201" {
+		t.Errorf("valkey-8.0: %v", got)
+	}
+	got = nil
+	for _, f := range lint.Lint(s) {
+		got = append(got, f.Code)
+	}
+	if strings.Join(got, " ") != "W113 W113" {
+		t.Errorf("redis-7.0: %v", got)
+	}
+}
+
+// TestAlsoTargets: a command or global another target lacks is a
+// warning (RL207); a command newer than the target an error (RL205).
+func TestAlsoTargets(t *testing.T) {
+	s, err := resolve.New(nil).Parse("m", "%key h\nredis.call('HEXPIRE', h, 10, 'FIELDS', 1, 'f')\nreturn redis.call('GETSET', h, 1)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r74, _ := commands.Lookup("redis-7.4")
+	r70, _ := commands.Lookup("redis-7.0")
+	var got []string
+	for _, f := range lint.LintWith(s, lint.Options{Target: r74, Also: []*commands.Table{r70}}) {
+		got = append(got, fmt.Sprintf("%d %s %v", f.Pos.Line, f.Code, f.Severity == lint.Error))
+	}
+	if want := "2 RL207 false, 3 RL206 false"; strings.Join(got, ", ") != want {
+		t.Errorf("redis-7.4 also redis-7.0: %v, want %s", got, want)
+	}
+	got = nil
+	for _, f := range lint.Lint(s) {
+		got = append(got, f.Code+" "+f.Message)
+	}
+	if len(got) != 2 || !strings.HasPrefix(got[0], "RL205 HEXPIRE is not in redis-7.0: redis-7.4 has it (since 7.4.0)") || !strings.Contains(got[1], "GETSET is deprecated since 6.2.0; replaced by SET with the !GET argument") {
+		t.Errorf("redis-7.0: %q", got)
+	}
+}

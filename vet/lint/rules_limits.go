@@ -1,0 +1,147 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lua 5.1's compile-time limits (luaconf.h), which Redis keeps: a
+// script that crosses one does not load. Every file a script includes
+// renders into its one main chunk, so helpers of 110 locals each cross
+// the limit on locals together.
+const (
+	maxVars     = 200 // LUAI_MAXVARS: active locals of a function
+	maxUpvalues = 60  // LUAI_MAXUPVALUES: upvalues of a function
+	maxLevels   = 200 // LUAI_MAXCCALLS: nested syntax levels
+)
+
+// local counts one more active local of sc's function, declared at
+// rendered line (E012 at the 201st).
+func (l *linter) local(sc *scope, line int) {
+	sc.locals++
+	fn := sc.fn
+	fn.active++
+	if fn.active > maxVars && !fn.reported {
+		fn.reported = true
+		l.report("E012", Error, line, "", fmt.Sprintf("%s has more than %d local variables: Lua 5.1 refuses it (every included file's top-level locals count in the main chunk); put some in a table or a do ... end block", fnName(fn), maxVars))
+	}
+}
+
+// hidden counts the hidden locals of a for loop.
+func (l *linter) hidden(sc *scope, n, line int) {
+	for range n {
+		l.local(sc, line)
+	}
+}
+
+func fnName(fn *fnState) string {
+	if fn.parent == nil {
+		return "the main chunk"
+	}
+	return fmt.Sprintf("the function at line %d", fn.line)
+}
+
+// upvalue records that the function of sc reads or writes v: every
+// function between v's and sc's captures it (E013 at the 61st).
+func (l *linter) upvalue(v *variable, sc *scope, line int) {
+	for fn := sc.fn; fn != nil && fn != v.fn; fn = fn.parent {
+		if fn.upvalues == nil {
+			fn.upvalues = map[*variable]bool{}
+		}
+		if fn.upvalues[v] {
+			continue
+		}
+		fn.upvalues[v] = true
+		if len(fn.upvalues) > maxUpvalues {
+			fnLine := fn.line
+			l.report("E013", Error, line, v.name, fmt.Sprintf("the function at line %d uses more than %d locals of enclosing functions (upvalues): Lua 5.1 refuses it; pass them in a table", l.realLine(fnLine), maxUpvalues))
+			fn.upvalues = nil // once per function
+			fn.reported = true
+		}
+	}
+}
+
+// realLine is the line, in its own file, of a rendered line.
+func (l *linter) realLine(line int) int {
+	if o, ok := l.s.Origin(line); ok {
+		return o.Line
+	}
+	return line
+}
+
+// levels reports where the source nests deeper than Lua 5.1's parser
+// allows ("chunk has too many syntax levels", E014). It counts a lower
+// bound of the parser's levels: one per open bracket ( [ { and one per
+// block (function, do, then, repeat), from the main chunk's one; the
+// parser also counts levels this does not (operators, expressions), so a
+// script it passes may still fail, never the other way.
+func (l *linter) levels(src string) {
+	depth, line, col := 1, 1, 1
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '\n':
+			line, col = line+1, 1
+			i++
+			continue
+		case c == '-' && strings.HasPrefix(src[i:], "--"):
+			j := i + 2
+			if n, ok := longBracket(src[j:]); ok {
+				j += n
+			} else {
+				for j < len(src) && src[j] != '\n' {
+					j++
+				}
+			}
+			line, col = advance(src[i:j], line, col)
+			i = j
+			continue
+		case c == '[' && i+1 < len(src) && (src[i+1] == '[' || src[i+1] == '='):
+			if n, ok := longBracket(src[i:]); ok {
+				line, col = advance(src[i:i+n], line, col)
+				i += n
+				continue
+			}
+		case c == '"' || c == '\'':
+			j := i + 1
+			for j < len(src) && src[j] != c && src[j] != '\n' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j+1, len(src))
+			line, col = advance(src[i:j], line, col)
+			i = j
+			continue
+		case isLetter(c):
+			j := i
+			for j < len(src) && (isLetter(src[j]) || isDigit(src[j])) {
+				j++
+			}
+			switch src[i:j] {
+			case "function", "do", "then", "repeat":
+				depth++
+			case "end", "until", "elseif":
+				depth--
+			}
+			col += j - i
+			i = j
+			if depth > maxLevels {
+				l.reportAt("E014", Error, line, col, fmt.Sprintf("more than %d nested syntax levels: Lua 5.1 refuses it (chunk has too many syntax levels)", maxLevels))
+				return
+			}
+			continue
+		case c == '(' || c == '[' || c == '{':
+			depth++
+			if depth > maxLevels {
+				l.reportAt("E014", Error, line, col, fmt.Sprintf("more than %d nested syntax levels: Lua 5.1 refuses it (chunk has too many syntax levels)", maxLevels))
+				return
+			}
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		}
+		col++
+		i++
+	}
+}
