@@ -1,6 +1,7 @@
 // Package commands is the table of Redis and Valkey commands the linter,
 // `redis-lua check` and the language server consult: per target server
-// (redis-7.0, redis-7.2, redis-7.4, valkey-7.2, valkey-8.0...), every
+// (redis-7.0, redis-7.2, redis-7.4, valkey-7.2, valkey-8.0, and the
+// unstable branches redis-unstable and valkey-unstable), every
 // command and subcommand with its arity, flags (write, readonly,
 // noscript, denyoom, blocking...), key positions and key specs, argument
 // grammar (tokens, types, optional and repeated arguments, one-of
@@ -30,10 +31,16 @@
 // holds each distinct record once: a header line lists the targets, then
 // each line is one command or subcommand (or one Lua global) as some
 // targets have it, with the indices of those targets ("in"). A command
-// that differs between servers has one line per variant. Five targets
-// take about 1.5 times the size of one (130 KB for redis-7.0 alone), one
-// diff shows what a new server changed, and decoding builds every table
-// at once (lazily, at the first Lookup or Targets).
+// that differs between servers has one line per variant. Seven targets
+// take 197 KB, about 1.5 times redis-7.0 alone (129 KB); one diff shows
+// what a new server changed; decoding builds every table at once,
+// lazily, at the first Lookup or Targets.
+//
+// A target is named by its server and the major.minor of the version it
+// reports (INFO server: valkey_version for Valkey, whose redis_version
+// is the Redis it follows). A build of an unstable branch reports
+// 255.255.255, so its target is named redis-unstable or valkey-unstable
+// and manifest.txt gives the commit it was built from.
 //
 // FromReplies builds a table from a live server's replies instead (what
 // `redis-lua check --redis URL` uses).
