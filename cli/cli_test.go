@@ -204,8 +204,8 @@ func TestCommands(t *testing.T) {
 	r = run(t, examples, nil, "--dir", "lua", "check")
 	// Warnings only: exit 0. create_foo invents its keys (foo:last_id,
 	// foo:<id>:...): cluster-unsafe, as RL108 says.
-	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "lua/create_foo.lua:16:10: (RL104) cjson.encode of integer argument size: cjson keeps 14 significant digits; encode it with tostring\n") ||
-		!strings.Contains(r.stderr, "lua/create_foo.lua:5:35: (RL108) INCR key argument 1 is neither a declared key nor built from one") || !strings.HasSuffix(r.stderr, "\n6 scripts, 0 errors, 6 warnings\n") {
+	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "lua/create_foo.lua:16:10: warning: cjson.encode of integer argument size: cjson keeps 14 significant digits; encode it with tostring (RL104)\n") ||
+		!strings.Contains(r.stderr, "lua/create_foo.lua:5:35: warning: INCR key argument 1 is neither a declared key nor built from one") || !strings.HasSuffix(r.stderr, "\n6 scripts, 0 errors, 6 warnings\n") {
 		t.Errorf("check of the examples = %+v", r)
 	}
 	r = run(t, examples, nil, "--dir", "lua", "exec", "-e", "%include \"lib/util\"\n%arg n integer\nreturn clamp(n, 0, 10)", "n=42")
@@ -286,14 +286,14 @@ func TestScriptErrors(t *testing.T) {
 	write("escape.lua", "%include \"../../etc/passwd\"\n")
 	write("lint.lua", "%key k\nreturn undefined_global\n")
 	r := run(t, dir, nil, "check")
-	want := `lua/bad.lua:1:5: %key needs a name
-lua/bad.lua:2:8: unknown type "integr"; did you mean integer?
-lua/bad.lua:3:1: script "missing" not found (included from bad)
-lua/escape.lua:1:10: script name "../../etc/passwd" leaves the script root
-lua/lint.lua:1:6: (RL102) key k is declared but never used
-lua/lint.lua:2:8: (W113) read of global undefined_global, which Redis does not provide
-lua/loop.lua:2:1: include cycle: sub/cycle -> loop -> sub/cycle
-lua/sub/cycle.lua:1:1: include cycle: loop -> sub/cycle -> loop
+	want := `lua/bad.lua:1:5: error: %key needs a name
+lua/bad.lua:2:8: error: unknown type "integr"; did you mean integer?
+lua/bad.lua:3:1: error: script "missing" not found (included from bad)
+lua/escape.lua:1:10: error: script name "../../etc/passwd" leaves the script root
+lua/lint.lua:1:6: warning: key k is declared but never used (RL102)
+lua/lint.lua:2:8: error: read of global undefined_global, which Redis does not provide (W113)
+lua/loop.lua:2:1: error: include cycle: sub/cycle -> loop -> sub/cycle
+lua/sub/cycle.lua:1:1: error: include cycle: loop -> sub/cycle -> loop
 6 scripts, 7 errors, 1 warnings
 `
 	if r.code != 1 || r.stderr != want || r.stdout != "" {

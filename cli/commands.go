@@ -19,6 +19,8 @@ import (
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/commands"
+	"github.com/redislua/redislua/vet/config"
 	"github.com/redislua/redislua/vet/lint"
 	ucli "github.com/urfave/cli/v2"
 )
@@ -81,23 +83,36 @@ return clamp(12, 0, 10)'`,
 		},
 		{
 			Name:      "check",
-			Usage:     "load scripts (all by default) and print every problem as file:line:col: message",
+			Usage:     "load scripts (all by default) and print every problem as file:line:col: error: message (CODE)",
 			ArgsUsage: "[NAME ...]",
-			Description: `Prints every problem, then "N scripts, N errors, N warnings". Exits 1
-when there is an error (with --strict, a warning too). Rules are the
-linter's codes (E011, W113, RL108...; see vet/lint); --enable and
---disable take codes or prefixes.
+			Description: `Prints every problem as "file:line:col: error: message (CODE)" (or
+warning), then "N scripts, N errors, N warnings". Exits 1 when there is
+an error (with --strict, a warning too). Rules are the linter's codes
+(E011, W113, RL201...; see vet/lint); --enable and --disable take codes
+or prefixes.
+
+Commands are checked against a target server's command table (see
+vet/commands): --target, or the "target" of the project configuration
+(` + config.Name + `, found in --dir or a directory above it; see
+vet/config), else ` + commands.DefaultTarget + `. --also names servers the scripts
+must also run on (warnings). --redis URL takes the table from that
+server's own COMMAND and COMMAND DOCS instead.
 
 Examples:
   redis-lua --dir examples/lua check
+  redis-lua --dir examples/lua check --target valkey-8.0 --also redis-7.0
   redis-lua --dir examples/lua check --disable W211,RL108 --strict
   redis-lua --dir examples/lua check --sarif > redis-lua.sarif`,
 			Flags: []ucli.Flag{
 				&ucli.BoolFlag{Name: "json", Usage: "print the findings as a JSON array on stdout"},
 				&ucli.BoolFlag{Name: "sarif", Usage: "print the findings as SARIF 2.1.0 on stdout (code scanning)"},
 				&ucli.BoolFlag{Name: "strict", Usage: "warnings fail too (exit 1)"},
-				&ucli.StringFlag{Name: "enable", Usage: "report only these rules (`CODES`: comma-separated codes or prefixes)"},
-				&ucli.StringFlag{Name: "disable", Usage: "do not report these rules (`CODES`)"},
+				&ucli.StringFlag{Name: "enable", Usage: "report only these rules (`CODES`: comma-separated codes or prefixes; replaces the configuration's)"},
+				&ucli.StringFlag{Name: "disable", Usage: "do not report these rules (`CODES`; added to the configuration's)"},
+				&ucli.StringFlag{Name: "target", Usage: "the server the scripts run on (`NAME`: " + strings.Join(commands.Targets(), ", ") + "; default the configuration's, else " + commands.DefaultTarget + ")"},
+				&ucli.StringFlag{Name: "also", Usage: "other servers the scripts must run on too (`NAMES`, comma-separated; replaces the configuration's)"},
+				&ucli.StringFlag{Name: "config", Usage: "the project configuration (`FILE`; default the first " + config.Name + " in --dir or above it)"},
+				&ucli.StringFlag{Name: "redis", Usage: "take the command table from this live server's COMMAND DOCS (`URL`; also the global --redis, not $REDIS_URL)"},
 			},
 			Action:       e.check,
 			BashComplete: e.completeNames,
@@ -589,9 +604,9 @@ func (f finding) String() string {
 		}
 	}
 	if f.Code != "" && f.Code[0] >= 'A' && f.Code[0] <= 'Z' {
-		return fmt.Sprintf("%s: (%s) %s", pos, f.Code, f.Message)
+		return fmt.Sprintf("%s: %s: %s (%s)", pos, f.Severity, f.Message, f.Code)
 	}
-	return pos + ": " + f.Message
+	return pos + ": " + f.Severity + ": " + f.Message
 }
 
 func (e *env) check(c *ucli.Context) error {
@@ -609,7 +624,7 @@ func (e *env) check(c *ucli.Context) error {
 			return usagef("no scripts (*.lua) under --dir %s", c.String("dir"))
 		}
 	}
-	keep, err := ruleFilter(c.String("enable"), c.String("disable"))
+	keep, opts, err := e.checkConfig(c)
 	if err != nil {
 		return err
 	}
@@ -630,12 +645,8 @@ func (e *env) check(c *ucli.Context) error {
 		if c.Context.Err() != nil {
 			return c.Context.Err()
 		}
-		for _, lf := range lint.Lint(s) {
-			sev := "warning"
-			if lf.Severity == lint.Error {
-				sev = "error"
-			}
-			all = append(all, finding{File: e.displayPath(dir, lf.Pos.File), Line: lf.Pos.Line, Col: lf.Pos.Col, Code: lf.Code, Severity: sev, Message: lf.Message})
+		for _, lf := range lint.LintWith(s, opts) {
+			all = append(all, finding{File: e.displayPath(dir, lf.Pos.File), Line: lf.Pos.Line, Col: lf.Pos.Col, Code: lf.Code, Severity: lf.Severity.String(), Message: lf.Message})
 		}
 	}
 	// Without repeats (a file included by many scripts), filtered, in
@@ -687,31 +698,115 @@ func (e *env) check(c *ucli.Context) error {
 	return nil
 }
 
-// ruleFilter reads --enable and --disable: comma-separated rule codes or
-// prefixes (W2, RL1). A rule is kept when enabled (or nothing is) and
-// not disabled.
-func ruleFilter(enable, disable string) (func(code string) bool, error) {
+// checkConfig reads the project configuration (--config, or the first
+// redislua.json in --dir or above it) and the flags that override it:
+// which rules are reported (--enable replaces the configuration's list,
+// --disable adds to it: comma-separated codes or prefixes such as W2,
+// RL1) and the servers the scripts are checked against (--target,
+// --also, or --redis's own table).
+func (e *env) checkConfig(c *ucli.Context) (func(code string) bool, lint.Options, error) {
+	var cfg *config.Config
+	var err error
+	if file := c.String("config"); file != "" {
+		cfg, err = config.Load(file)
+	} else {
+		cfg, err = config.Find(c.String("dir"))
+	}
+	if err != nil {
+		return nil, lint.Options{}, usagef("%v", err)
+	}
 	split := func(s string) []string {
 		var out []string
 		for _, p := range strings.Split(s, ",") {
 			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, strings.ToUpper(p))
+				out = append(out, p)
 			}
 		}
 		return out
 	}
-	on, off := split(enable), split(disable)
-	matches := func(code string, list []string) bool {
-		for _, p := range list {
-			if strings.HasPrefix(code, p) {
-				return true
+	if c.IsSet("enable") {
+		cfg.Enable = split(c.String("enable"))
+	}
+	cfg.Disable = append(cfg.Disable, split(c.String("disable"))...)
+	if t := c.String("target"); t != "" {
+		cfg.Target = t
+	}
+	if c.IsSet("also") {
+		cfg.Also = split(c.String("also"))
+	}
+	opts, err := cfg.Options()
+	if err != nil {
+		return nil, opts, usagef("%v", err)
+	}
+	// --redis of check, else the global one (not $REDIS_URL: a static
+	// check talks to a server only when told to).
+	raw := c.String("redis")
+	for _, p := range c.Lineage() {
+		if raw == "" && p.IsSet("redis") {
+			raw = p.String("redis")
+		}
+	}
+	if raw != "" {
+		if opts.Target, err = liveTable(c.Context, raw, c.Bool("cluster")); err != nil {
+			return nil, opts, err
+		}
+	}
+	return cfg.Keep, opts, nil
+}
+
+// liveTable is the command table of the server at raw, from its own
+// COMMAND, COMMAND DOCS and Lua globals, named by what INFO says it is
+// (redis-7.0.15).
+func liveTable(ctx context.Context, raw string, cluster bool) (*commands.Table, error) {
+	client, err := newClient(raw, cluster)
+	if err != nil {
+		return nil, usagef("--redis %s: %v", redact(raw), redactErr(err, raw))
+	}
+	defer client.Close()
+	fail := func(err error) error {
+		return failf("--redis %s: %s", redact(raw), redactErr(err, raw))
+	}
+	var replies []any
+	for _, q := range commands.Queries {
+		args := make([]any, len(q))
+		for i, w := range q {
+			args[i] = w
+		}
+		v, err := client.Do(ctx, args...).Result()
+		if err != nil {
+			return nil, fail(err)
+		}
+		replies = append(replies, v)
+	}
+	globals, err := client.Eval(ctx, commands.GlobalsScript, nil).Text()
+	if err != nil {
+		return nil, fail(err)
+	}
+	info, err := client.Info(ctx, "server").Result()
+	if err != nil {
+		return nil, fail(err)
+	}
+	server, version := "redis", ""
+	for _, line := range strings.Split(info, "\n") {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), ":")
+		switch k {
+		case "redis_version":
+			if version == "" {
+				version = v
+			}
+		case "valkey_version":
+			server, version = "valkey", v
+		case "server_name":
+			if v == "valkey" {
+				server = "valkey"
 			}
 		}
-		return false
 	}
-	return func(code string) bool {
-		return (len(on) == 0 || matches(code, on)) && !matches(code, off)
-	}, nil
+	t, err := commands.FromReplies(server+"-"+version, server, version, replies[0], replies[1], globals)
+	if err != nil {
+		return nil, fail(err)
+	}
+	return t, nil
 }
 
 // writeSARIF writes findings as SARIF 2.1.0, the format code-scanning

@@ -24,6 +24,16 @@ type Finding struct {
 	Line     int // the rendered line
 }
 
+// String is the finding as check, vet and the language server show it:
+// "file:line:col: error: message (CODE)".
 func (f Finding) String() string {
-	return fmt.Sprintf("%s: (%s) %s", f.Pos, f.Code, f.Message)
+	return fmt.Sprintf("%s: %s: %s (%s)", f.Pos, f.Severity, f.Message, f.Code)
+}
+
+// String is "error" or "warning".
+func (s Severity) String() string {
+	if s == Error {
+		return "error"
+	}
+	return "warning"
 }

@@ -92,7 +92,7 @@ func LintWith(s *resolve.Script, o Options) []Finding {
 	}
 	chunk, err := parse.Parse(strings.NewReader(src), s.Name())
 	if err != nil {
-		l.syntax(err)
+		l.syntax(err, src)
 		return l.done()
 	}
 	l.levels(src)

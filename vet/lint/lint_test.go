@@ -51,7 +51,7 @@ func TestFindingFormat(t *testing.T) {
 	if len(fs) != 1 {
 		t.Fatalf("findings = %v", fs)
 	}
-	if got := fs[0].String(); got != "lib/helpers.lua:3:10: (W113) read of global missing_global, which Redis does not provide" {
+	if got := fs[0].String(); got != "lib/helpers.lua:3:10: error: read of global missing_global, which Redis does not provide (W113)" {
 		t.Errorf("String() = %q", got)
 	}
 	if fs[0].Severity != lint.Error || fs[0].Line != 3 {
@@ -72,7 +72,7 @@ func TestRepeatedIncludeReportedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs := lint.Lint(s)
-	if len(fs) != 1 || fs[0].String() != "f0.lua:1:1: (W111) assignment to global a: Redis refuses globals (use local)" {
+	if len(fs) != 1 || fs[0].String() != "f0.lua:1:1: error: assignment to global a: Redis refuses globals (use local) (W111)" {
 		t.Errorf("findings = %d: %v", len(fs), fs[:min(len(fs), 3)])
 	}
 }
@@ -134,5 +134,19 @@ func TestEveryOccurrence(t *testing.T) {
 	want := "1:1 W111, 1:7 W111, 2:18 W113, 2:11 W113, 3:18 W143, 3:29 W143"
 	if strings.Join(got, ", ") != want {
 		t.Errorf("findings at\n%s\nwant\n%s", strings.Join(got, ", "), want)
+	}
+}
+
+// TestSyntaxAtEOF: a script that ends too soon is reported at its last
+// line without gopher-lua's padding ("d at EOF:   syntax error").
+func TestSyntaxAtEOF(t *testing.T) {
+	fsys := fstest.MapFS{"d.lua": {Data: []byte("local x = 1\nreturn (x\n\n")}}
+	s, err := resolve.New(fsys).Load("d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := lint.Lint(s)
+	if len(fs) != 1 || fs[0].String() != "d.lua:2: error: syntax error at the end of the script (unfinished statement or expression) (E011)" {
+		t.Errorf("findings = %v", fs)
 	}
 }

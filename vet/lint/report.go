@@ -15,13 +15,21 @@ type seenKey struct {
 
 var syntaxRE = regexp.MustCompile(`line:(\d+)\(column:(\d+)\) near '(.*)':\s*(.*?)\s*$`)
 
-func (l *linter) syntax(err error) {
+// eofRE is gopher-lua's error at the end of the source ("name at EOF:
+// syntax error", its text padded with blanks).
+var eofRE = regexp.MustCompile(`(?s)^.* at EOF:\s*(.*?)\s*$`)
+
+func (l *linter) syntax(err error, src string) {
 	msg := err.Error()
 	line, col := 1, 0
 	if m := syntaxRE.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		col, _ = strconv.Atoi(m[2])
 		msg = m[4] + " near '" + m[3] + "'"
+	} else if m := eofRE.FindStringSubmatch(msg); m != nil {
+		// At the last line that holds anything: the script ends too soon.
+		line = strings.Count(strings.TrimRight(src, " \t\r\n"), "\n") + 1
+		msg = m[1] + " at the end of the script (unfinished statement or expression)"
 	}
 	l.reportAt("E011", Error, line, col, msg)
 }

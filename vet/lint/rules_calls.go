@@ -19,7 +19,7 @@ import (
 func (l *linter) command(call *ast.FuncCallExpr, sc *scope, line int) {
 	fn := callName(call)
 	if len(call.Args) == 0 {
-		l.report("RL210", Error, line, "", fmt.Sprintf("%s() without a command: Redis refuses it (Please specify at least one argument for this redis lib call)", fn))
+		l.callReport("RL210", Error, nil, line, fmt.Sprintf("%s() without a command: Redis refuses it (Please specify at least one argument for this redis lib call)", fn))
 		return
 	}
 	for i, a := range call.Args {
@@ -35,7 +35,7 @@ func (l *linter) command(call *ast.FuncCallExpr, sc *scope, line int) {
 			what = "a boolean"
 		}
 		if what != "" {
-			l.report("RL211", Error, lineOf(a, line), "", fmt.Sprintf("argument %d of %s is %s: Redis takes strings and numbers only (Lua redis lib command arguments must be strings or integers)", i+1, fn, what))
+			l.callReport("RL211", Error, a, lineOf(a, line), fmt.Sprintf("argument %d of %s is %s: Redis takes strings and numbers only (Lua redis lib command arguments must be strings or integers)", i+1, fn, what))
 			return
 		}
 	}
@@ -46,7 +46,7 @@ func (l *linter) command(call *ast.FuncCallExpr, sc *scope, line int) {
 	at := lineOf(call.Args[0], line)
 	c := l.t.Command(name.Value)
 	if c == nil || strings.Contains(name.Value, "|") {
-		l.unknown(name.Value, "", at)
+		l.unknown(name.Value, "", call.Args[0], at)
 		return
 	}
 	args := call.Args[1:]
@@ -67,16 +67,16 @@ func (l *linter) command(call *ast.FuncCallExpr, sc *scope, line int) {
 		}
 		s := c.Subcommand(sub.Value)
 		if s == nil {
-			l.unknown(name.Value, sub.Value, at)
+			l.unknown(name.Value, sub.Value, args[0], at)
 			return
 		}
 		c, args = s, args[1:]
 	}
-	if !l.arity(c, words, open, fn, at) {
+	if !l.arity(c, words, open, fn, call.Args[0], at) {
 		return
 	}
 	if c.Has("noscript") {
-		l.report("RL204", Error, at, "", fmt.Sprintf("%s is not allowed from scripts: %s refuses it (This Redis command is not allowed from script)", c.Display(), l.t.Name()))
+		l.callReport("RL204", Error, call.Args[0], at, fmt.Sprintf("%s is not allowed from scripts: %s refuses it (This Redis command is not allowed from script)", c.Display(), l.t.Name()))
 	}
 	if since, repl, ok := c.Deprecated(); ok {
 		msg := fmt.Sprintf("%s is deprecated", c.Display())
@@ -86,14 +86,14 @@ func (l *linter) command(call *ast.FuncCallExpr, sc *scope, line int) {
 		if repl != "" {
 			msg += "; replaced by " + strings.ReplaceAll(repl, "`", "")
 		}
-		l.report("RL206", Warning, at, "", msg)
+		l.callReport("RL206", Warning, call.Args[0], at, msg)
 	}
 	for _, t := range l.also {
 		switch other := t.Command(c.Name()); {
 		case other == nil:
-			l.report("RL207", Warning, at, "", fmt.Sprintf("%s is not in %s, which the scripts must also run on", c.Display(), t.Name()))
+			l.callReport("RL207", Warning, call.Args[0], at, fmt.Sprintf("%s is not in %s, which the scripts must also run on", c.Display(), t.Name()))
 		case other.Has("noscript") && !c.Has("noscript"):
-			l.report("RL207", Warning, at, "", fmt.Sprintf("%s is not allowed from scripts on %s, which the scripts must also run on", c.Display(), t.Name()))
+			l.callReport("RL207", Warning, call.Args[0], at, fmt.Sprintf("%s is not allowed from scripts on %s, which the scripts must also run on", c.Display(), t.Name()))
 		}
 	}
 	if !open {
@@ -116,7 +116,7 @@ func callName(call *ast.FuncCallExpr) string {
 
 // unknown reports a command (or a subcommand of it) that the target
 // lacks: newer than it (RL205) or unknown everywhere (RL201, RL202).
-func (l *linter) unknown(name, sub string, line int) {
+func (l *linter) unknown(name, sub string, e ast.Expr, line int) {
 	full, shown := strings.ToLower(name), strings.ToUpper(name)
 	if sub != "" {
 		full += "|" + strings.ToLower(sub)
@@ -128,7 +128,7 @@ func (l *linter) unknown(name, sub string, line int) {
 		if w.Since != "" {
 			msg += " (since " + w.Since + ")"
 		}
-		l.report("RL205", Error, line, "", msg+"; Redis refuses it (Unknown Redis command called from script)")
+		l.callReport("RL205", Error, e, line, msg+"; Redis refuses it (Unknown Redis command called from script)")
 		return
 	}
 	var names []string
@@ -151,13 +151,13 @@ func (l *linter) unknown(name, sub string, line int) {
 	if hint := directive.Suggest(strings.ToLower(map[bool]string{true: name, false: sub}[sub == ""]), names); hint != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", strings.ToUpper(hint))
 	}
-	l.report(code, Error, line, "", msg+": Redis refuses it (Unknown Redis command called from script)")
+	l.callReport(code, Error, e, line, msg+": Redis refuses it (Unknown Redis command called from script)")
 }
 
 // arity reports a call whose number of words the command refuses
 // (RL203); open says the last argument may give any number of values,
 // none included.
-func (l *linter) arity(c *commands.Command, words int, open bool, fn string, line int) bool {
+func (l *linter) arity(c *commands.Command, words int, open bool, fn string, e ast.Expr, line int) bool {
 	a := c.Arity()
 	bad := !c.Accepts(words)
 	if open {
@@ -175,7 +175,7 @@ func (l *linter) arity(c *commands.Command, words int, open bool, fn string, lin
 	if a < 0 {
 		want = fmt.Sprintf("at least %d arguments", -a-self)
 	}
-	l.report("RL203", Error, line, "", fmt.Sprintf("%s takes %s, %s gives it %d: Redis refuses it (Wrong number of args calling Redis command from script)", c.Display(), want, fn, words-self))
+	l.callReport("RL203", Error, e, line, fmt.Sprintf("%s takes %s, %s gives it %d: Redis refuses it (Wrong number of args calling Redis command from script)", c.Display(), want, fn, words-self))
 	return false
 }
 
@@ -261,13 +261,13 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 				if hint := directive.Suggest(strings.ToUpper(w), names); hint != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", hint)
 				}
-				l.report("RL208", Error, lineOf(args[i], line), "", msg+": Redis refuses it (syntax error)")
+				l.callReport("RL208", Error, args[i], lineOf(args[i], line), msg+": Redis refuses it (syntax error)")
 			}
 			return
 		}
 		if o := t.oneof; o != nil && !o.Multiple() && !lastWins(o) {
 			if prev := chosen[o]; prev != nil && prev != t.arg {
-				l.report("RL208", Error, lineOf(args[i], line), "", fmt.Sprintf("%s: %s and %s exclude each other (%s): Redis refuses it (syntax error)", c.Display(), prev.Token(), t.arg.Token(), o.Name()))
+				l.callReport("RL208", Error, args[i], lineOf(args[i], line), fmt.Sprintf("%s: %s and %s exclude each other (%s): Redis refuses it (syntax error)", c.Display(), prev.Token(), t.arg.Token(), o.Name()))
 				return
 			}
 			chosen[o] = t.arg
@@ -277,7 +277,7 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 			return
 		}
 		if i+len(values) >= len(args) && len(values) > 0 {
-			l.report("RL208", Error, lineOf(args[i], line), "", fmt.Sprintf("%s: %s needs a value (%s): Redis refuses it (syntax error)", c.Display(), t.arg.Token(), values[0].Display()))
+			l.callReport("RL208", Error, args[i], lineOf(args[i], line), fmt.Sprintf("%s: %s needs a value (%s): Redis refuses it (syntax error)", c.Display(), t.arg.Token(), values[0].Display()))
 			return
 		}
 		for k, v := range values {
@@ -302,7 +302,7 @@ func (l *linter) value(c *commands.Command, a *commands.Arg, e ast.Expr, line in
 	if _, err := strconv.ParseFloat(s.Value, 64); err == nil || isRange(err) {
 		return
 	}
-	l.report("RL209", Error, lineOf(e, line), "", fmt.Sprintf("%s wants an integer for %s, given %q: Redis refuses it (value is not an integer or out of range)", c.Display(), a.Display(), s.Value))
+	l.callReport("RL209", Error, e, lineOf(e, line), fmt.Sprintf("%s wants an integer for %s, given %q: Redis refuses it (value is not an integer or out of range)", c.Display(), a.Display(), s.Value))
 }
 
 func simpleType(t commands.ArgType) bool {
@@ -363,4 +363,25 @@ func lastWins(o *commands.Arg) bool {
 		}
 	}
 	return true
+}
+
+// callReport reports a finding of a command's call at the literal e (its
+// column found as written on the line), naming the target's server as
+// the one that refuses.
+func (l *linter) callReport(code string, sev Severity, e ast.Expr, line int, msg string) {
+	if l.t.Server() == "valkey" {
+		msg = strings.Replace(msg, "Redis refuses it", "Valkey refuses it", 1)
+	}
+	word := ""
+	if s, ok := e.(*ast.StringExpr); ok {
+		if o, ok := l.s.Origin(line); ok {
+			for _, q := range []string{"'", `"`} {
+				if strings.Contains(o.Text, q+s.Value+q) {
+					word = q + s.Value + q
+					break
+				}
+			}
+		}
+	}
+	l.report(code, sev, line, word, msg)
 }

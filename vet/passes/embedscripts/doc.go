@@ -16,6 +16,11 @@
 // lua, lua/*.lua and lua/x.lua), as a loader over fs.Sub(files, "lua")
 // sees them.
 //
+// The linter checks against the target of the project configuration
+// (redislua.json in the package's directory or above it, or
+// -luaembed.config=FILE; see vet/config) and reports only the rules it
+// keeps. A finding reads "error: message (CODE)" or "warning: ...".
+//
 // go vet fails on any report, so two flags choose what the linter may
 // fail a build for: -luaembed.warnings=false reports its errors only,
 // -luaembed.disable=RL108,W2 leaves out rules by code or prefix (a

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/config"
 	"github.com/redislua/redislua/vet/internal/docs"
 	"github.com/redislua/redislua/vet/internal/embedded"
 	"github.com/redislua/redislua/vet/lint"
@@ -29,13 +31,34 @@ var Analyzer = &analysis.Analyzer{
 // fails on any diagnostic, so a project can keep the linter's errors and
 // leave its warnings, or some rules, to redis-lua check.
 var (
-	warnings bool
-	disable  string
+	warnings   bool
+	disable    string
+	configFile string
 )
 
 func init() {
 	Analyzer.Flags.BoolVar(&warnings, "warnings", true, "report the Lua linter's warnings, not only its errors")
 	Analyzer.Flags.StringVar(&disable, "disable", "", "comma-separated lint rules (or prefixes) not to report, e.g. RL108,W2")
+	Analyzer.Flags.StringVar(&configFile, "config", "", "the project configuration (default: the first "+config.Name+" in the package's directory or above it)")
+}
+
+// projectConfig is the configuration of the package's directory.
+func projectConfig(pass *analysis.Pass) (*config.Config, lint.Options, error) {
+	var cfg *config.Config
+	var err error
+	switch {
+	case configFile != "":
+		cfg, err = config.Load(configFile)
+	case len(pass.Files) > 0:
+		cfg, err = config.Find(filepath.Dir(pass.Fset.File(pass.Files[0].Pos()).Name()))
+	default:
+		cfg = &config.Config{}
+	}
+	if err != nil {
+		return nil, lint.Options{}, err
+	}
+	opts, err := cfg.Options()
+	return cfg, opts, err
 }
 
 // reported says whether a lint finding is reported under the flags.
@@ -52,6 +75,10 @@ func reported(f lint.Finding) bool {
 }
 
 func run(pass *analysis.Pass) (any, error) {
+	cfg, opts, err := projectConfig(pass)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for _, e := range embedded.Find(pass) {
 		for _, root := range e.Roots() {
@@ -83,9 +110,9 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 			}
 			for _, s := range lint.Entries(scripts) {
-				for _, f := range lint.Lint(s) {
-					if reported(f) {
-						report(f.Pos.File, f.Pos.Line, f.Pos.Col, fmt.Sprintf("(%s) %s", f.Code, f.Message))
+				for _, f := range lint.LintWith(s, opts) {
+					if reported(f) && cfg.Keep(f.Code) {
+						report(f.Pos.File, f.Pos.Line, f.Pos.Col, fmt.Sprintf("%s: %s (%s)", f.Severity, f.Message, f.Code))
 					}
 				}
 			}

@@ -44,3 +44,23 @@ func TestAnalyzer(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+// TestConfig: the package's redislua.json (found from its directory up)
+// sets the target (valkey-8.0: server is a global, HEXPIRE unknown) and
+// the rules (RL108 disabled).
+func TestConfig(t *testing.T) {
+	testdata := analysistest.TestData()
+	results := analysistest.Run(luaT{t}, testdata, embedscripts.Analyzer, "b")
+	pkgDir := filepath.Join(testdata, "src", "b")
+	var diags []wanttest.Diag
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			p := r.Pass.Fset.Position(d.Pos)
+			rel, _ := filepath.Rel(filepath.Join(pkgDir, "lua"), p.Filename)
+			diags = append(diags, wanttest.Diag{File: filepath.ToSlash(rel), Line: p.Line, Message: d.Message})
+		}
+	}
+	for _, p := range wanttest.Check(wanttest.Read(os.DirFS(filepath.Join(pkgDir, "lua"))), diags) {
+		t.Error(p)
+	}
+}

@@ -1,3 +1,3 @@
 %key k
-local x = undefined_global -- want "W113\) read of global undefined_global"
+local x = undefined_global -- want "error: read of global undefined_global, which Redis does not provide \(W113\)"
 return redis.call('GET', k) .. x

@@ -1,0 +1,8 @@
+package b
+
+import "embed"
+
+//go:embed lua
+var scripts embed.FS
+
+var _ = scripts
