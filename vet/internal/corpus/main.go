@@ -2,8 +2,9 @@
 // BENCHMARKS.md ("The linter on production scripts") measures it: every
 // *.lua file under DIR, with the "--- @include" lines of bullmq-style
 // loaders expanded (each file once, relative to the including file), is
-// loaded as one script and linted. It prints one line per finding,
-// "path:line:col: (CODE) message", and a summary per code on stderr.
+// loaded as one script and linted (target redis-7.0). It prints one line
+// per finding, "path:line:col: (CODE) severity: message", and a summary
+// (errors, findings per code) on stderr.
 // With CORPUS_OUT=DIR it also writes each expanded script there, for
 // luacheck.
 //
@@ -67,7 +68,7 @@ func main() {
 	})
 	sort.Strings(files)
 	counts := map[string]int{}
-	loadErrors := 0
+	loadErrors, errorsN := 0, 0
 	for _, p := range files {
 		src := expand(fsys, p, map[string]bool{})
 		if out := os.Getenv("CORPUS_OUT"); out != "" {
@@ -87,7 +88,10 @@ func main() {
 		}
 		for _, f := range lint.Lint(s) {
 			counts[f.Code]++
-			fmt.Printf("%s:%d:%d: (%s) %s\n", p, f.Pos.Line, f.Pos.Col, f.Code, f.Message)
+			if f.Severity == lint.Error {
+				errorsN++
+			}
+			fmt.Printf("%s:%d:%d: (%s) %s: %s\n", p, f.Pos.Line, f.Pos.Col, f.Code, f.Severity, f.Message)
 		}
 	}
 	var codes []string
@@ -95,7 +99,7 @@ func main() {
 		codes = append(codes, c)
 	}
 	sort.Strings(codes)
-	fmt.Fprintf(os.Stderr, "%d scripts, %d not loaded;", len(files), loadErrors)
+	fmt.Fprintf(os.Stderr, "%d scripts, %d not loaded, %d errors;", len(files), loadErrors, errorsN)
 	for _, c := range codes {
 		fmt.Fprintf(os.Stderr, " %s %d", c, counts[c])
 	}
