@@ -1,13 +1,27 @@
 // Package lint checks the Lua of rendered redislua scripts: it parses a
 // script with gopher-lua and reports, at the real file and line (through
 // the source map), what Redis would refuse or what is likely a mistake.
-// `redis-lua check` and the redis-lua-vet analyzers use it.
+// `redis-lua check`, the redis-lua-vet analyzers and the language server
+// use it. A finding reads "file:line:col: error: message (CODE)" (or
+// warning: Finding.String).
+//
+// What Redis has comes from a target's table (package commands: the
+// commands, their arity, flags, key positions and argument grammar, and
+// the globals of its Lua), redis-7.0 unless Options say otherwise.
 //
 // Rules (luacheck's numbers where it has one):
 //
 //	E011   syntax error
+//	E012   more than 200 active locals in a function (Lua 5.1's
+//	       LUAI_MAXVARS); the main chunk holds the top-level locals of
+//	       every included file, reported where the 201st is declared
+//	E013   a function using more than 60 locals of enclosing functions
+//	       (upvalues, LUAI_MAXUPVALUES)
+//	E014   more than 200 nested syntax levels (LUAI_MAXCCALLS): brackets
+//	       and blocks, a lower bound of what the parser counts
 //	W111   assignment to a global: Redis refuses it at run time
-//	W113   read of a global Redis does not provide
+//	W113   read of a global the target does not provide (Valkey's
+//	       server is one under a Valkey target only)
 //	W211   unused local variable
 //	RL101  KEYS[..] or ARGV[..] in a script that declares %key or %arg:
 //	       their indices collide with the declared ones
@@ -29,23 +43,50 @@
 //	       first
 //	RL107  redis.replicate_commands(): does nothing since Redis 7
 //	RL108  a key argument of a redis.call that is neither a declared key
-//	       nor built from one: cluster-unsafe (key positions from
-//	       redis-server's COMMAND, commands7.txt)
+//	       nor built from one: cluster-unsafe (key positions from the
+//	       target's COMMAND)
 //	RL109  a write command in a script whose #! flags say no-writes:
 //	       Redis 7 refuses it
 //
+// The calls of redis.call and redis.pcall (server.call under Valkey),
+// where the command's name is a literal (a name or argument the linter
+// cannot see is never an error):
+//
+//	RL201  unknown command, with a suggestion
+//	RL202  unknown subcommand (OBJECT ENCODINGX), with a suggestion
+//	RL203  a number of arguments the command's arity refuses
+//	RL204  a command flagged noscript (MULTI, BLPOP on Redis 7.0, CLIENT
+//	       SETNAME...): Redis refuses it from scripts
+//	RL205  a command the target lacks and a newer server has (HEXPIRE
+//	       on redis-7.0)
+//	RL206  a deprecated command, with its replacement (warning)
+//	RL207  a command, subcommand or global that a server of Options.Also
+//	       lacks or refuses from scripts (warning)
+//	RL208  argument grammar: an option missing its value (SET k v EX),
+//	       options of a one-of group together (NX XX; not ASC DESC,
+//	       which Redis takes), a word that is no option where only
+//	       options may follow (SET k v EXX 10)
+//	RL209  a literal that is no number where the grammar wants an
+//	       integer (INCRBY k abc, PX soon)
+//	RL210  redis.call() without a command
+//	RL211  a table, function, nil or boolean argument
+//	RL212  redis.setresp with a literal other than 2 or 3, or none
+//
 // E011 also covers what gopher-lua accepts and Redis's Lua 5.1 refuses
 // (goto, labels, numerals such as 3e); the implicit local table arg of a
-// vararg function is known. E011, W111, W113, W122, W143 and RL109 are
-// errors (the script cannot work); the others are warnings. A comment "redislua:ignore" on a source line silences
-// every finding of that line; "redislua:ignore W211 RL103" only those.
+// vararg function is known. Warnings are W211, RL101-RL108, RL206 and
+// RL207; every other rule is an error (the script cannot work: each is
+// refused by the real redis-server 7.0.15, as testdata/constructs.txtar
+// and cli's TestConstructsOnRedis show). A comment "redislua:ignore" on
+// a source line silences every finding of that line; "redislua:ignore
+// W211 RL103" only those.
 package lint
 
 import (
-	"github.com/redislua/redislua/vet/commands"
 	"strings"
 
 	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/commands"
 	"github.com/yuin/gopher-lua/parse"
 )
 

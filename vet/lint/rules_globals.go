@@ -2,10 +2,10 @@ package lint
 
 import (
 	"fmt"
-	"github.com/redislua/redislua/vet/commands"
 	"slices"
 
 	"github.com/redislua/redislua/directive"
+	"github.com/redislua/redislua/vet/commands"
 	"github.com/yuin/gopher-lua/ast"
 )
 
