@@ -24,6 +24,13 @@ and CreateFooQueue for pipelines and transactions; New(engine) returns
 the Scripts. --check writes nothing and exits 1, naming the stale files,
 when OUTDIR does not match the scripts (for CI).
 
+A script file whose name the package cannot hold is refused, naming it:
+a character go:embed refuses (a control character such as a newline,
+a backquote, one of * " ' \ : < > ? |, U+2028), or a path element that
+ends with a dot or starts with a dot or an underscore (go:embed leaves
+it out). The scripts' leading comments become the methods' docs, with
+control characters and "*/" escaped.
+
 Examples:
   redis-lua --dir lua gen -o internal/scripts
   //go:generate redis-lua --dir lua gen -o scripts`,

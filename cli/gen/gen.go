@@ -5,18 +5,41 @@
 // copies of the scripts and runs them through the engine, so every call
 // keeps the engine's guarantees and a misspelled parameter is a compile
 // error.
+//
+// User text in the generated code is refused or escaped, never written
+// raw. A script file whose slash path go:embed would refuse or leave
+// out is refused before anything is generated, with an *Error naming
+// the file (quoted): a path holding a character other than a letter, a
+// digit, a space or one of !#$%&()+,-.=@[]^_{}~ (so no newline,
+// carriage return or other control character, no "*/", no U+0085,
+// U+2028 or U+2029, nothing that is not UTF-8), or an element that ends
+// with a dot or starts with a dot or an underscore. The generated
+// package embeds every script, so it could not have been built, or
+// would have lacked the script, anyway. The names that pass are written
+// in Go strings through strconv.Quote and in comments through the
+// escaping below, which leaves them as they are. The scripts' leading
+// comments, copied into the methods' docs, are escaped: a
+// control character (but a tab), a line or paragraph separator, a
+// bidirectional control, a byte order mark or a byte that is not UTF-8
+// is written as a Go escape (\r, \u2028, \xff), and "*/" as "*\/".
+// Parameter names are Lua identifiers (the directive lexer refuses
+// others), and the package name must be a Go identifier that is not a
+// keyword.
 package gen
 
 import (
 	"bytes"
 	"fmt"
 	"go/format"
+	gotoken "go/token"
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"text/template"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/resolve"
@@ -32,7 +55,7 @@ type Options struct {
 }
 
 // Error is a script tree that cannot be generated: two names that map to
-// one Go name, or a script that does not load.
+// one Go name, or a script file whose name the package cannot hold.
 type Error struct{ Msg string }
 
 func (e *Error) Error() string { return e.Msg }
@@ -41,8 +64,25 @@ func (e *Error) Error() string { return e.Msg }
 // slash path relative to the output directory: "scripts.go" and a copy
 // of every .lua file under "lua/". The result is deterministic.
 func Generate(fsys fs.FS, opts Options) (map[string][]byte, error) {
-	if !token(opts.Package) {
+	if !identifier(opts.Package) || opts.Package == "_" || gotoken.IsKeyword(opts.Package) {
 		return nil, &Error{fmt.Sprintf("package name %q is not a Go identifier", opts.Package)}
+	}
+	// The scripts themselves, so that the package needs nothing outside
+	// its directory; their names first, before any is written anywhere.
+	files := map[string][]byte{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, resolve.Ext) {
+			return err
+		}
+		if err := checkPath(p); err != nil {
+			return err
+		}
+		text, err := fs.ReadFile(fsys, p)
+		files[path.Join("lua", p)] = text
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	l := resolve.New(fsys)
 	all, err := l.LoadAll()
@@ -65,7 +105,6 @@ func Generate(fsys fs.FS, opts Options) (map[string][]byte, error) {
 		}
 	}
 	sort.Strings(names)
-	files := map[string][]byte{}
 	data := fileData{Header: Header, Package: opts.Package}
 	taken := map[string]string{"New": "the constructor", "Scripts": "the type of the scripts", "Script": "the method Script"}
 	claim := func(goName, what string) error {
@@ -111,17 +150,78 @@ func Generate(fsys fs.FS, opts Options) (map[string][]byte, error) {
 		return nil, fmt.Errorf("gen: formatting the generated code: %v\n%s", err, b.Bytes())
 	}
 	files["scripts.go"] = src
-	// The scripts themselves, so that the package needs nothing outside
-	// its directory.
-	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, resolve.Ext) {
-			return err
+	return files, nil
+}
+
+// checkPath refuses a script file's slash path (relative to the root)
+// that the generated package cannot hold: see the package doc.
+func checkPath(p string) error {
+	refuse := func(why string) error {
+		return &Error{fmt.Sprintf("script file %s: %s; rename it (gen writes script names into Go source and embeds every script)", strconv.Quote(p), why)}
+	}
+	for _, elem := range strings.Split(p, "/") {
+		for i, r := range elem {
+			if r == utf8.RuneError {
+				if _, size := utf8.DecodeRuneInString(elem[i:]); size == 1 {
+					return refuse(fmt.Sprintf("its name is not UTF-8 (byte %#x)", elem[i]))
+				}
+			}
+			if !nameRune(r) {
+				return refuse(fmt.Sprintf("its name holds %s, which go:embed refuses (a name holds letters, digits, spaces and !#$%%&()+,-.=@[]^_{}~)", strconv.QuoteRune(r)))
+			}
 		}
-		text, err := fs.ReadFile(fsys, p)
-		files[path.Join("lua", p)] = text
-		return err
-	})
-	return files, err
+		switch {
+		case strings.HasSuffix(elem, "."):
+			return refuse(fmt.Sprintf("%q ends with a dot, which go:embed refuses", elem))
+		case strings.HasPrefix(elem, ".") || strings.HasPrefix(elem, "_"):
+			return refuse(fmt.Sprintf("go:embed leaves out %q (it starts with %q), so the package would lack the script", elem, elem[:1]))
+		}
+	}
+	return nil
+}
+
+// nameRune reports whether r may be in a file name go:embed embeds.
+func nameRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&()+,-.=@[]^_{}~ ", r)
+	}
+	return unicode.IsLetter(r)
+}
+
+// comment is text as it may stand in a // comment of Go source: every
+// rune that could end the comment or the line, or make the source
+// invalid or read differently from what it is, written as a Go escape
+// (control characters but the tab, U+0085, U+2028, U+2029, the
+// bidirectional controls, a byte order mark, bytes that are not UTF-8),
+// and "*/" as "*\/".
+func comment(text string) string {
+	var b strings.Builder
+	for i, r := range text {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(text[i:]); size == 1 {
+				fmt.Fprintf(&b, `\x%02x`, text[i])
+				continue
+			}
+			b.WriteRune(r)
+		case r == '\t' || !unsafeInComment(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return strings.ReplaceAll(b.String(), "*/", `*\/`)
+}
+
+// unsafeInComment reports whether r must not stand as itself in a
+// comment.
+func unsafeInComment(r rune) bool {
+	switch r {
+	case '\u2028', '\u2029', '\ufeff', '\u061c', '\u200e', '\u200f':
+		return true
+	}
+	return unicode.IsControl(r) || '\u202a' <= r && r <= '\u202e' || '\u2066' <= r && r <= '\u2069'
 }
 
 type fileData struct {
@@ -197,7 +297,7 @@ func GoName(name string) string {
 	return s
 }
 
-func token(s string) bool {
+func identifier(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -236,7 +336,7 @@ func leadingComment(fsys fs.FS, file string) []string {
 	return doc
 }
 
-var fileTemplate = template.Must(template.New("scripts.go").Parse(`{{.Header}}
+var fileTemplate = template.Must(template.New("scripts.go").Funcs(template.FuncMap{"comment": comment}).Parse(`{{.Header}}
 
 // Package {{.Package}} runs the redislua scripts under lua/ with typed
 // parameters and results, through github.com/redislua/redislua/engine.
@@ -295,14 +395,14 @@ func result[T any](call *engine.Call) (T, error) {
 	return t, nil
 }
 {{range .Methods}}{{$m := .}}
-// {{.Name}}Params are the keys and arguments of {{.File}}.
+// {{.Name}}Params are the keys and arguments of {{comment .File}}.
 type {{.Name}}Params struct {
 {{- range .Fields}}
 	{{.Name}} {{.Type}} ` + "`" + `redislua:"{{.Param}}"` + "`" + ` // {{.Kind}} {{.Param}}{{if .Decl}} ({{.Decl}}){{end}}
 {{- end}}
 }
 
-// values are the keys, then the arguments, of {{.File}} in its order
+// values are the keys, then the arguments, of {{comment .File}} in its order
 // (engine.Ordered: no map to build for each call).
 func (p {{.Name}}Params) values() engine.Ordered {
 	return engine.Ordered{
@@ -312,9 +412,9 @@ func (p {{.Name}}Params) values() engine.Ordered {
 	}
 }
 
-// {{.Name}} runs {{.File}}.{{if .Doc}}
+// {{.Name}} runs {{comment .File}}.{{if .Doc}}
 //{{range .Doc}}
-//{{if .}} {{.}}{{end}}{{end}}{{end}}
+//{{if .}} {{comment .}}{{end}}{{end}}{{end}}
 func (s *Scripts) {{.Name}}(ctx context.Context, p {{.Name}}Params) ({{.Result}}, error) {
 	script, err := s.Script({{printf "%q" .Script}})
 	if err != nil {
@@ -324,7 +424,7 @@ func (s *Scripts) {{.Name}}(ctx context.Context, p {{.Name}}Params) ({{.Result}}
 	{{if .Accessor}}return s.e.Run(ctx, script, p.values()).{{.Accessor}}(){{else}}return result[{{.Result}}](s.e.Run(ctx, script, p.values())){{end}}
 }
 
-// {{.Name}}Call is {{.File}} queued in a pipeline or a transaction.
+// {{.Name}}Call is {{comment .File}} queued in a pipeline or a transaction.
 type {{.Name}}Call struct {
 	call *engine.Call
 	err  error
@@ -339,7 +439,7 @@ func (c *{{.Name}}Call) Result() ({{.Result}}, error) {
 	{{if .Accessor}}return c.call.{{.Accessor}}(){{else}}return result[{{.Result}}](c.call){{end}}
 }
 
-// {{.Name}}Queue queues {{.File}} in pipe (a pipeline or a MULTI/EXEC
+// {{.Name}}Queue queues {{comment .File}} in pipe (a pipeline or a MULTI/EXEC
 // transaction of the engine's client); its result is ready after Exec.
 func (s *Scripts) {{.Name}}Queue(ctx context.Context, pipe redis.Pipeliner, p {{.Name}}Params) *{{.Name}}Call {
 	script, err := s.Script({{printf "%q" .Script}})
