@@ -69,7 +69,7 @@ func TestRedactedKeepsCause(t *testing.T) {
 	if redactErr(err, raw) != msg {
 		t.Errorf("redactErr = %q, want %q", redactErr(err, raw), msg)
 	}
-	if redacted(nil, raw) != nil {
+	if redacted(nil, raw) != nil || redactErr(nil, raw) != "" {
 		t.Error("redacted(nil) is not nil")
 	}
 }

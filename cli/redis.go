@@ -100,8 +100,12 @@ func redact(raw string) string {
 	return rest
 }
 
-// redactErr is the text of redacted(err, raw).
+// redactErr is the text of redacted(err, raw) ("" for nil). A caller
+// that keeps the error (for errors.Is) wants redacted itself.
 func redactErr(err error, raw string) string {
+	if err == nil {
+		return ""
+	}
 	return redacted(err, raw).Error()
 }
 
