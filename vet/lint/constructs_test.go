@@ -135,3 +135,46 @@ func TestAlsoTargets(t *testing.T) {
 		t.Errorf("redis-7.0: %q", got)
 	}
 }
+
+// TestAlsoOption: an option another target's grammar lacks is a
+// warning (RL207); tables made from replies as a live server gives them.
+func TestAlsoOption(t *testing.T) {
+	info := []any{[]any{"set", int64(-3), []any{"write"}, int64(1), int64(1), int64(1)}}
+	docs := func(tokens ...string) any {
+		var alts []any
+		for _, tok := range tokens {
+			alts = append(alts, []any{"name", strings.ToLower(tok), "type", "pure-token", "token", tok})
+		}
+		return []any{"set", []any{"since", "1.0.0", "arguments", []any{
+			[]any{"name", "key", "type", "key", "key_spec_index", int64(0)},
+			[]any{"name", "value", "type", "string"},
+			[]any{"name", "condition", "type", "oneof", "flags", []any{"optional"}, "arguments", alts},
+		}}}
+	}
+	newer, err := commands.FromReplies("new-1.1", "redis", "1.1.0", info, docs("NX", "XX", "IFEQ"), "redis table\nredis.call function")
+	if err != nil {
+		t.Fatal(err)
+	}
+	older, err := commands.FromReplies("old-1.0", "redis", "1.0.0", info, docs("NX", "XX"), "redis table\nredis.call function")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := resolve.New(nil).Parse("m", "%key k\nreturn redis.call('SET', k, 'v', 'IFEQ')\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range lint.LintWith(s, lint.Options{Target: newer, Also: []*commands.Table{older}}) {
+		got = append(got, f.String())
+	}
+	if want := "m.lua:2:34: warning: SET's option IFEQ is not in old-1.0, which the scripts must also run on (RL207)"; strings.Join(got, "\n") != want {
+		t.Errorf("findings:\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+	got = nil
+	for _, f := range lint.LintWith(s, lint.Options{Target: older}) {
+		got = append(got, f.String())
+	}
+	if want := "m.lua:2:34: error: SET has no option IFEQ here: Redis refuses it (syntax error) (RL208)"; strings.Join(got, "\n") != want {
+		t.Errorf("findings:\n%s\nwant\n%s", strings.Join(got, "\n"), want)
+	}
+}

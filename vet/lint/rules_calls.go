@@ -261,6 +261,14 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 				if hint := directive.Suggest(strings.ToUpper(w), names); hint != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", hint)
 				}
+				for _, name := range commands.Targets() {
+					if t, _ := commands.Lookup(name); t != nil {
+						if oc := t.Command(c.Name()); oc != nil && hasToken(oc.Args(), w) {
+							msg += fmt.Sprintf(" (%s has it)", name)
+							break
+						}
+					}
+				}
 				l.callReport("RL208", Error, args[i], lineOf(args[i], line), msg+": Redis refuses it (syntax error)")
 			}
 			return
@@ -271,6 +279,11 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 				return
 			}
 			chosen[o] = t.arg
+		}
+		for _, other := range l.also {
+			if oc := other.Command(c.Name()); oc != nil && !hasToken(oc.Args(), t.arg.Token()) {
+				l.callReport("RL207", Warning, args[i], lineOf(args[i], line), fmt.Sprintf("%s's option %s is not in %s, which the scripts must also run on", c.Display(), t.arg.Token(), other.Name()))
+			}
 		}
 		values := valueArgs(t.arg)
 		if values == nil {
@@ -384,4 +397,14 @@ func (l *linter) callReport(code string, sev Severity, e ast.Expr, line int, msg
 		}
 	}
 	l.report(code, sev, line, word, msg)
+}
+
+// hasToken reports whether a grammar has a token anywhere.
+func hasToken(args []*commands.Arg, token string) bool {
+	for _, a := range args {
+		if strings.EqualFold(a.Token(), token) || hasToken(a.Args(), token) {
+			return true
+		}
+	}
+	return false
 }

@@ -23,7 +23,7 @@ func (l *linter) local(sc *scope, line int) {
 	fn.active++
 	if fn.active > maxVars && !fn.reported {
 		fn.reported = true
-		l.report("E012", Error, line, "", fmt.Sprintf("%s has more than %d local variables: Lua 5.1 refuses it (every included file's top-level locals count in the main chunk); put some in a table or a do ... end block", fnName(fn), maxVars))
+		l.report("E012", Error, line, "", fmt.Sprintf("%s has more than %d local variables: Lua 5.1 refuses it (every included file's top-level locals count in the main chunk); put some in a table or a do ... end block", l.realFn(fn), maxVars))
 	}
 }
 
@@ -41,6 +41,14 @@ func fnName(fn *fnState) string {
 	return fmt.Sprintf("the function at line %d", fn.line)
 }
 
+// realFn names fn by the line of its own file.
+func (l *linter) realFn(fn *fnState) string {
+	if fn.parent == nil {
+		return fnName(fn)
+	}
+	return fmt.Sprintf("the function at line %d", l.realLine(fn.line))
+}
+
 // upvalue records that the function of sc reads or writes v: every
 // function between v's and sc's captures it (E013 at the 61st).
 func (l *linter) upvalue(v *variable, sc *scope, line int) {
@@ -52,11 +60,8 @@ func (l *linter) upvalue(v *variable, sc *scope, line int) {
 			continue
 		}
 		fn.upvalues[v] = true
-		if len(fn.upvalues) > maxUpvalues {
-			fnLine := fn.line
-			l.report("E013", Error, line, v.name, fmt.Sprintf("the function at line %d uses more than %d locals of enclosing functions (upvalues): Lua 5.1 refuses it; pass them in a table", l.realLine(fnLine), maxUpvalues))
-			fn.upvalues = nil // once per function
-			fn.reported = true
+		if len(fn.upvalues) == maxUpvalues+1 {
+			l.report("E013", Error, line, v.name, fmt.Sprintf("%s uses more than %d locals of enclosing functions (upvalues): Lua 5.1 refuses it; pass them in a table", l.realFn(fn), maxUpvalues))
 		}
 	}
 }
@@ -77,6 +82,9 @@ func (l *linter) realLine(line int) int {
 // script it passes may still fail, never the other way.
 func (l *linter) levels(src string) {
 	depth, line, col := 1, 1, 1
+	// A function's parameter list is no expression: its parentheses are
+	// not counted (the body's block is).
+	function, params := false, false
 	for i := 0; i < len(src); {
 		c := src[i]
 		switch {
@@ -120,7 +128,10 @@ func (l *linter) levels(src string) {
 				j++
 			}
 			switch src[i:j] {
-			case "function", "do", "then", "repeat":
+			case "function":
+				depth++
+				function = true
+			case "do", "then", "repeat":
 				depth++
 			case "end", "until", "elseif":
 				depth--
@@ -132,6 +143,10 @@ func (l *linter) levels(src string) {
 				return
 			}
 			continue
+		case c == '(' && function:
+			function, params = false, true
+		case c == ')' && params:
+			params = false
 		case c == '(' || c == '[' || c == '{':
 			depth++
 			if depth > maxLevels {
