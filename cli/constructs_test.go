@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/redistest"
 	"github.com/redislua/redislua/resolve"
 	"github.com/redislua/redislua/vet/commands"
@@ -75,11 +76,18 @@ func TestConstructsOnRedis(t *testing.T) {
 func TestNoscriptRefused(t *testing.T) {
 	srv := redistest.Real(t)
 	rdb := srv.Client(t)
-	ctx := context.Background()
 	table := commands.Default()
-	if v, _ := rdb.Info(ctx, "server").Result(); !strings.Contains(v, "redis_version:"+table.Version()+"\r\n") {
+	if v, _ := rdb.Info(context.Background(), "server").Result(); !strings.Contains(v, "redis_version:"+table.Version()+"\r\n") {
 		t.Skipf("the server is not redis %s", table.Version())
 	}
+	noscriptRefused(t, rdb, table)
+}
+
+// noscriptRefused calls every noscript command of table from a script
+// on rdb and expects Redis's refusal.
+func noscriptRefused(t *testing.T, rdb *redis.Client, table *commands.Table) {
+	t.Helper()
+	ctx := context.Background()
 	n := 0
 	for _, c := range table.Commands() {
 		for _, cmd := range append([]*commands.Command{c}, c.Subcommands()...) {
@@ -96,13 +104,55 @@ func TestNoscriptRefused(t *testing.T) {
 			}
 			err := rdb.Eval(ctx, "return redis.pcall(unpack(ARGV))", nil, args...).Err()
 			if err == nil || !strings.Contains(err.Error(), "not allowed from script") {
-				t.Errorf("%s: Redis answered %v", cmd.Display(), err)
+				t.Errorf("%s: %s: the server answered %v", table.Name(), cmd.Display(), err)
 			}
 			n++
 		}
 	}
-	t.Logf("%d noscript commands refused", n)
+	t.Logf("%s: %d noscript commands refused", table.Name(), n)
 	if n < 50 {
-		t.Errorf("only %d noscript commands", n)
+		t.Errorf("%s: only %d noscript commands", table.Name(), n)
+	}
+}
+
+// TestTablesMatchServers checks the other targets' tables against
+// servers already running (built with build-server, see
+// vet/commands/manifest.txt), named in REDISLUA_TABLE_SERVERS as
+// target=host:port,...: the same commands, arity, flags, keys and
+// globals as the server answers, and every noscript command refused.
+func TestTablesMatchServers(t *testing.T) {
+	list := os.Getenv("REDISLUA_TABLE_SERVERS")
+	if list == "" {
+		t.Skip("REDISLUA_TABLE_SERVERS is not set")
+	}
+	ctx := context.Background()
+	for _, one := range strings.Split(list, ",") {
+		name, addr, _ := strings.Cut(one, "=")
+		t.Run(name, func(t *testing.T) {
+			table, err := commands.Lookup(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rdb := redis.NewClient(&redis.Options{Addr: addr})
+			defer rdb.Close()
+			info, err := rdb.Do(ctx, "COMMAND").Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs, err := rdb.Do(ctx, "COMMAND", "DOCS").Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			globals, err := rdb.Eval(ctx, commands.GlobalsScript, nil).Text()
+			if err != nil {
+				t.Fatal(err)
+			}
+			live, err := commands.FromReplies(name, table.Server(), "", info, docs, globals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compare(t, live, table)
+			noscriptRefused(t, rdb, table)
+		})
 	}
 }
