@@ -105,3 +105,18 @@ func TestValkeyServerGlobal(t *testing.T) {
 		t.Error("valkey-8.0 has no global server")
 	}
 }
+
+func TestSyntax(t *testing.T) {
+	tb := commands.Default()
+	for name, want := range map[string]string{
+		"set":            "SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]",
+		"get":            "GET key",
+		"del":            "DEL key [key ...]",
+		"client|setname": "CLIENT SETNAME connection-name",
+		"lmove":          "LMOVE source destination <LEFT | RIGHT> <LEFT | RIGHT>",
+	} {
+		if got := tb.Command(name).Syntax(); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+}
