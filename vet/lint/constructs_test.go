@@ -178,3 +178,16 @@ func TestAlsoOption(t *testing.T) {
 		t.Errorf("findings:\n%s\nwant\n%s", strings.Join(got, "\n"), want)
 	}
 }
+
+// TestPipeName: a name with | (how tables key subcommands) is unknown to
+// Redis, and reported so, not as newer than the target.
+func TestPipeName(t *testing.T) {
+	s, err := resolve.New(nil).Parse("m", "return redis.call('client|id')\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := lint.Lint(s)
+	if len(fs) != 1 || fs[0].Code != "RL201" {
+		t.Errorf("findings = %v", fs)
+	}
+}
