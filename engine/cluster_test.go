@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,7 +132,9 @@ func TestRing(t *testing.T) {
 // TestClusterMigration moves the slot of the keys being called from one
 // master to another while calls run, and flushes the new owner's script
 // cache: go-redis follows ASK and MOVED, the engine lets those resends
-// through, NOSCRIPT never surfaces, and the counter is exact.
+// through, no call runs twice, and NOSCRIPT surfaces only as an outcome
+// unknown (a call refused by the new owner while another call's EVAL
+// loaded the script there: see TestHardeningFlushStorm).
 func TestClusterMigration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
@@ -173,7 +174,7 @@ func TestClusterMigration(t *testing.T) {
 		}
 	}
 	stop := make(chan struct{})
-	var calls, failures atomic.Int64
+	var out outcomes
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)
@@ -186,12 +187,11 @@ func TestClusterMigration(t *testing.T) {
 				default:
 				}
 				key := "{mig}" + strconv.Itoa((g*1000+i)%50)
-				if _, err := e.Run(ctx, incr, map[string]any{"counter": key}).Int64(); err != nil {
-					failures.Add(1)
+				_, err := e.Run(ctx, incr, map[string]any{"counter": key}).Int64()
+				if !out.add(err) || errors.Is(err, engine.ErrNotExecuted) || err != nil && !strings.Contains(err.Error(), "NOSCRIPT") {
 					t.Errorf("call during migration: %v", err)
 					return
 				}
-				calls.Add(1)
 			}
 		}()
 	}
@@ -240,10 +240,8 @@ func TestClusterMigration(t *testing.T) {
 		n, _ := dst.Get(ctx, "{mig}"+strconv.Itoa(i)).Int64() // the slot's owner now
 		total += n
 	}
-	t.Logf("slot %d moved from %s to %s during %d calls; counter sum %d", slot, from, to, calls.Load(), total)
-	if total != calls.Load() || failures.Load() > 0 {
-		t.Errorf("counter sum %d, want %d (failures %d)", total, calls.Load(), failures.Load())
-	}
+	t.Logf("slot %d moved from %s to %s: %s; counter sum %d", slot, from, to, &out, total)
+	out.check(t, total)
 }
 
 // TestFailoverClient runs scripts through go-redis's failover client,

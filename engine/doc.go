@@ -16,7 +16,15 @@
 //
 // EVALSHA first, and NOSCRIPT never reaches the caller: not after SCRIPT
 // FLUSH, not in a pipeline, not inside MULTI/EXEC, not on a cluster node
-// that has never seen the script. The body is sent only when the server
+// that has never seen the script, with one exception that at most once
+// demands: a NOSCRIPT whose script the server has again by the time the
+// engine asks (SCRIPT EXISTS) could be the script's own answer, and is an
+// outcome unknown (see "At most once", 3). Calls refused together prove
+// each other, and the engine waits two round trips before sending the
+// first of them again, so that the others ask before it reloads the
+// script: under 16 goroutines and a SCRIPT FLUSH every 2 ms, 2-6% of the
+// calls end so (TestHardeningFlushStorm); after one SCRIPT FLUSH under 64
+// goroutines, none (TestAutoPipeliner, TestConcurrentCalls). The body is sent only when the server
 // lacks the script, except in transactions, which load their scripts
 // themselves on a single server (once per transaction and script) so
 // that NOSCRIPT cannot break their atomicity, and use EVAL on a cluster,
@@ -66,17 +74,28 @@
 //   - LOADING, BUSY, MASTERDOWN, NOAUTH, NOPERM, "max number of clients":
 //     from any server.
 //
-// 3. A possible refusal still proves nothing when the script could have
-// written it. Scripts whose rendered source names error_reply, pcall,
-// xpcall or err — the ways a Lua script builds an error reply of its own —
-// need a proof that does not depend on the text: for NOSCRIPT, SCRIPT
-// EXISTS asked of the node that answered (0: the server lacks the script,
-// so it cannot have run it); for MOVED and ASK, the slot named is the
-// call's own and the address is well formed. Other codes from such a
-// script leave the outcome unknown. Scripts that name none of these
-// cannot answer an error reply of their own, and a possible refusal
-// proves itself. (The residue: a script that builds an error table under
-// a computed key, or answers a redirection naming exactly its own slot.)
+// 3. A possible refusal still proves nothing by its text: any script
+// can answer any error text, from its code (redis.error_reply, an
+// {err=...} table, pcall's error tables) or from its data (cjson.decode
+// or cmsgpack.unpack of a stored document holding an err field), and no
+// reading of the script's text can tell which scripts will. So the
+// engine resends a call only on the server's word or on the call's own
+// facts: for NOSCRIPT, SCRIPT EXISTS asked after the reply of the node
+// that answered (0: it lacks the script, so it cannot have run it); for
+// "Function not found", FUNCTION LIST of that node (no library of the
+// engine: nothing ran); for MOVED and ASK, which go-redis follows
+// itself, the slot named must be the call's own and the address well
+// formed; for CROSSSLOT, the call's keys must lie in several slots (no
+// cluster node runs such a call). On a cluster or ring, a hook on each
+// node's client notes which node answered; for a node made before the
+// engine could hook it, every master (shard) must lack the script.
+// Every other possible refusal leaves the outcome unknown, carrying the
+// reply. A call proven refused is sent again once (as EVAL, or after
+// FUNCTION LOAD); refused again, it is not sent a third time:
+// ErrNotExecuted. (The residue: a script answering a redirection that
+// names exactly its own slot; a script flushed from the node, or a
+// failover client's master replaced, between the reply and the
+// question.)
 //
 // 4. A failed call that was never written (go-redis refused it, no
 // connection could be had, or the dial failed) did not run. A call
@@ -103,7 +122,8 @@
 // TestOverMaxmemory, TestScriptsOwnErrorReply, TestClusterScriptsOwnRedirect,
 // TestRingTransactionAfterFlush, TestTransactionNotRun,
 // TestUnwritableValueInPipeline, TestNoPanic, TestAutoPipeliner,
-// TestClusterMigration, TestHardeningFaults):
+// TestClusterMigration, TestHardeningFaults, TestEnginesShareClient,
+// TestResendOnce):
 //
 //	condition                                        runs  class
 //	a read-only replica; the script PUBLISHes, then  once  executed: *ScriptError (READONLY ... script: ..., line of the write)
@@ -116,6 +136,10 @@
 //	                                                       have sent it; the script could have written it)
 //	... error_reply NOSCRIPT (any text)              once  outcome unknown, carrying the reply (SCRIPT EXISTS: the
 //	                                                       server has the script, so the NOSCRIPT was not a refusal)
+//	the same replies read from stored data (cjson,   once  the same classes: the text of the script plays no part
+//	  cmsgpack of {err = ...}), no error in the text
+//	  FCALL refused, the library flushed again       ≤once not executed (*CallError carrying "Function not found")
+//	  between FUNCTION LOAD and the one resend
 //	on a cluster, error_reply MOVED/ASK naming       once  executed: the reply unchanged (not the call's slot)
 //	  another slot and node
 //	on a cluster, error_reply TRYAGAIN, CLUSTERDOWN  once  outcome unknown, carrying the reply
@@ -147,18 +171,20 @@
 // script that writes nothing ("#!lua flags=no-writes" returning 1): a
 // server that refuses it (Redis before 7, miniredis) gets every flagged
 // script with the line blanked, another SHA1, and the plain commands. A
-// refusal of a flagged script for READONLY, OOM, NOREPLICAS or MISCONF
-// happens before it runs (see judge).
+// flagged script can be refused for READONLY, OOM, NOREPLICAS or MISCONF
+// before it runs, but such a reply could also be its own: outcome
+// unknown, carrying the reply (see judge).
 //
 // # Functions
 //
 // NewLibrary makes scripts one Redis 7 function library; an engine
 // WithFunctions(lib) runs those scripts through FCALL (FCALL_RO for
-// no-writes). "Function not found" is a refusal, judged like NOSCRIPT: by
-// the reply for a script that cannot build error replies, by FUNCTION
-// LIST otherwise; then the library is loaded (every master of a cluster)
-// and the call sent again, once: after the pipeline for calls queued in
-// one. A transaction (MULTI/EXEC) runs its calls as scripts (EVALSHA,
+// no-writes). "Function not found" is a refusal only when FUNCTION LIST
+// says the server lacks the library; then the library is loaded (every
+// master of a cluster) and the call sent again, once: after the pipeline
+// for calls queued in one. Several engines of one client, with different
+// libraries or none, share the client's pipeline hook: each call is
+// served through its own engine. A transaction (MULTI/EXEC) runs its calls as scripts (EVALSHA,
 // loaded inside the transaction), not functions.
 //
 // # Errors

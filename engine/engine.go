@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,7 +29,9 @@ import (
 //     FLUSH, on a cluster node that has never seen the script, in a
 //     pipeline (calls proven refused with NOSCRIPT are sent again with
 //     EVAL after the pipeline) and in MULTI/EXEC (the transaction loads
-//     its scripts itself, or uses EVAL).
+//     its scripts itself, or uses EVAL); but as an outcome unknown when
+//     SCRIPT EXISTS, asked after the reply, finds the script loaded again
+//     (the NOSCRIPT could have been the script's own answer).
 //   - At most once: a call is never executed twice, whatever the client's
 //     MaxRetries, and ErrNotExecuted means that no command of the script
 //     ran. go-redis does not retry a call; it may resend one only after a
@@ -46,6 +47,10 @@ type Engine struct {
 	// line: 0 not known yet, 1 yes, 2 no (Redis before 7, miniredis).
 	shebang atomic.Int32
 	lib     *Library // WithFunctions: Run calls its scripts through FCALL
+	// nodesHooked: the nodes the cluster or ring client had when the
+	// engine first ran a call have a nodeHook (see hookNodes).
+	nodesHooked atomic.Bool
+	absent      absences // when SCRIPT EXISTS found a script missing (see provenNoScript)
 }
 
 // Option configures an Engine.
@@ -54,11 +59,12 @@ type Option func(*Engine)
 // WithFunctions makes Run call the scripts of lib through FCALL
 // (FCALL_RO for no-writes scripts) instead of EVALSHA. A server that
 // lacks the library gets it (FUNCTION LOAD, every master of a cluster)
-// when a call proves it missing ("Function not found": refused before
-// anything ran), and the call is sent again, once: at most once, as
-// with NOSCRIPT. Errors map back through the library to the script's
-// traceback. Scripts not in lib, and calls queued in transactions
-// (MULTI/EXEC), go through EVALSHA as without the option.
+// when a call is answered "Function not found" and FUNCTION LIST then
+// proves the library missing (nothing ran), and the call is sent again,
+// once: at most once, as with NOSCRIPT. Errors map back through the
+// library to the script's traceback. Scripts not in lib, and calls
+// queued in transactions (MULTI/EXEC), go through EVALSHA as without the
+// option.
 func WithFunctions(lib *Library) Option { return func(e *Engine) { e.lib = lib } }
 
 // prepared is what every call of a script shares.
@@ -68,13 +74,10 @@ type prepared struct {
 	// v[0] is the script as rendered; v[1] what is sent to a server
 	// without script flags: the #! line blanked (so another SHA1), the
 	// plain commands. They are one for a script without a #! line.
-	v [2]variant
-	// selfErring: the source can build an error reply of its own (see
-	// judge).
-	selfErring bool
-	flagged    bool   // it starts with Redis 7's #! line
-	crossSlot  bool   // its flags allow keys in several slots
-	fn         []byte // its function in the engine's library, if any
+	v         [2]variant
+	flagged   bool   // it starts with Redis 7's #! line
+	crossSlot bool   // its flags allow keys in several slots
+	fn        []byte // its function in the engine's library, if any
 }
 
 // variant is a form of a script that a call sends.
@@ -111,7 +114,16 @@ func New(client redis.UniversalClient, opts ...Option) *Engine {
 		return e
 	}
 	if _, loaded := hooked.LoadOrStore(client, struct{}{}); !loaded {
-		client.AddHook(pipelineHook{e})
+		client.AddHook(pipelineHook{client: client, kind: e.kind})
+		switch cl := client.(type) {
+		case *redis.ClusterClient:
+			cl.OnNewNode(hookNode)
+		case *redis.Ring:
+			cl.OnNewNode(hookNode)
+		}
+	}
+	if e.kind != kindCluster && e.kind != kindRing {
+		e.nodesHooked.Store(true) // one server: no node to note
 	}
 	return e
 }
@@ -126,7 +138,7 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 	p, ok := e.scripts.Load(s)
 	if !ok {
 		src := s.Source()
-		np := &prepared{engine: e, script: s, selfErring: selfErring.MatchString(src), flagged: strings.HasPrefix(src, "#!")}
+		np := &prepared{engine: e, script: s, flagged: strings.HasPrefix(src, "#!")}
 		np.v[0] = variant{sha: readOnlyBytes(s.SHA1()), body: readOnlyBytes(src), text: src, flagged: np.flagged}
 		np.v[1] = np.v[0]
 		if np.flagged {
@@ -180,6 +192,17 @@ type oddities struct {
 	// answer is the outcome after which a resend was refused: the call's
 	// real outcome (the reply or the lost connection).
 	answer error
+	// node is the node of a cluster or ring that answered the call
+	// NOSCRIPT or "Function not found" (see nodeHook): the one to ask.
+	node *redis.Client
+}
+
+// oddities returns the call's oddities, made when it has none.
+func (c *Call) oddities() *oddities {
+	if c.odd == nil {
+		c.odd = &oddities{}
+	}
+	return c.odd
 }
 
 // early returns the error found before sending, if any.
@@ -258,6 +281,7 @@ const (
 	markRefused
 	markDecoding
 	markDecoded
+	markResent // sent again after a proven refusal: never a third time
 )
 
 // asked reports whether go-redis asked for the bytes since the last
@@ -277,7 +301,7 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 		last := c.cmd.lastErr()
 		if !c.resendable(last) {
 			if m.state.Or(markRefused)&markRefused == 0 {
-				c.odd = &oddities{answer: last} // a sent call has no early error
+				c.oddities().answer = last // a sent call has no early error
 			}
 			return nil, errResendRefused
 		}
@@ -305,15 +329,24 @@ func (m *marker) String() string {
 // that sees the commands go-redis processes. ok is false for any other
 // command.
 func ScriptOf(cmd redis.Cmder) (s *resolve.Script, ok bool) {
+	if c := callIn(cmd); c != nil {
+		return c.prep.script, true
+	}
+	return nil, false
+}
+
+// callIn returns the engine call (of any engine) that a go-redis command
+// is, or nil.
+func callIn(cmd redis.Cmder) *Call {
 	sc, ok := cmd.(*scriptCmd)
 	if !ok || len(sc.Args()) < 2 {
-		return nil, false
+		return nil
 	}
 	m, ok := sc.Args()[1].(*marker)
-	if !ok || m.call == nil || m.call.prep == nil {
-		return nil, false
+	if !ok || m.call == nil || m.call.prep == nil || &m.call.cmd != sc {
+		return nil
 	}
-	return m.call.prep.script, true
+	return m.call
 }
 
 // newCall binds the values of a call and prepares its command.
@@ -325,6 +358,9 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 		return failed(&CallError{Outcome: ErrNotExecuted, Err: errNilScript})
 	case ctx == nil:
 		return failed(&CallError{Script: s.Name(), Outcome: ErrNotExecuted, Err: errNilContext})
+	}
+	if !e.nodesHooked.Load() {
+		e.hookNodes(ctx)
 	}
 	c := &Call{prep: e.prepare(s)}
 	c.marker.blanked = c.prep.flagged && !e.runsShebang(ctx)
@@ -459,59 +495,6 @@ func (e *Engine) runsShebang(ctx context.Context) bool {
 	return true
 }
 
-// resendAsEval turns the call into EVAL with the body after its EVALSHA
-// was proven refused with NOSCRIPT, and authorises that one send.
-func (c *Call) resendAsEval() {
-	c.useEval()
-	c.cmd.Cmd.SetErr(nil) // the NOSCRIPT is spent; not an attempt's outcome
-	c.marker.forget()
-	c.cmd.granted.Store(c.cmd.replies.Load())
-}
-
-// noScript reports whether the call is an EVALSHA answered NOSCRIPT.
-func (c *Call) noScript() bool {
-	err := c.cmd.Err()
-	return err != nil && c.sendsSHA() && strings.HasPrefix(err.Error(), "NOSCRIPT")
-}
-
-// provenNoScript reports whether an EVALSHA answered NOSCRIPT did not
-// run: by the reply alone, or, for a script that could have written that
-// reply itself, by SCRIPT EXISTS on the node that answered (0: the
-// server lacks the script, so it cannot have run it).
-func (c *Call) provenNoScript(ctx context.Context) bool {
-	switch c.judge(c.cmd.Err()) {
-	case refused:
-		return true
-	case unverifiedNoScript:
-		exists, err := c.prep.engine.scriptExists(ctx, c)
-		return err == nil && !exists
-	}
-	return false
-}
-
-// scriptExists asks the server that ran (or refused) the call whether
-// it has the call's script.
-func (e *Engine) scriptExists(ctx context.Context, c *Call) (bool, error) {
-	var node redis.Scripter = e.client
-	if keys := c.cmd.Args()[3:]; len(c.Script().Keys()) > 0 {
-		var err error
-		switch cl := e.client.(type) {
-		case *redis.ClusterClient:
-			node, err = cl.MasterForKey(ctx, keyText(keys[0]))
-		case *redis.Ring:
-			node, err = cl.GetShardClientForKey(keyText(keys[0]))
-		}
-		if err != nil {
-			return false, err
-		}
-	}
-	r, err := node.ScriptExists(ctx, string(c.variant().sha)).Result()
-	if err != nil || len(r) != 1 {
-		return false, errors.Join(err, errors.New("SCRIPT EXISTS: no answer"))
-	}
-	return r[0], nil
-}
-
 // Run runs script s with the named values on the engine's client and
 // waits for the reply.
 func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Call {
@@ -522,20 +505,14 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 	if c.prep.fn != nil {
 		c.useFCall()
 	}
+	// The first send, and at most one more for a call the server
+	// proves it refused for want of the script or function.
 	_ = e.client.Process(ctx, &c.cmd)
-	switch {
-	case c.noScript() && c.provenNoScript(ctx):
-		c.resendAsEval()
+	if c.missing() && len(recoverCalls(ctx, []*Call{c})) == 1 {
 		_ = e.client.Process(ctx, &c.cmd)
-	case c.noFunction() && c.provenNoFunction(ctx):
-		if err := e.loadLibrary(ctx); err != nil {
-			// The library did not load (it does not compile, say): the
-			// call did not run, and that is its answer.
-			c.cmd.SetErr(err)
-			return c
+		if c.missing() {
+			recoverCalls(ctx, []*Call{c}) // refused again: not run, proven
 		}
-		c.resendAgain()
-		_ = e.client.Process(ctx, &c.cmd)
 	}
 	return c
 }
@@ -547,73 +524,6 @@ func (c *Call) useFCall() {
 		c.cmd.Args()[0] = "fcall_ro"
 	}
 	c.marker.eval, c.marker.fcall = false, true
-}
-
-// resendAgain authorises one more send of the same command, after its
-// last attempt was proven refused.
-func (c *Call) resendAgain() {
-	c.cmd.Cmd.SetErr(nil)
-	c.marker.forget()
-	c.cmd.granted.Store(c.cmd.replies.Load())
-}
-
-// noFunction reports whether the call is an FCALL answered "Function not
-// found".
-func (c *Call) noFunction() bool {
-	err := c.cmd.Err()
-	return err != nil && c.marker.fcall && strings.HasPrefix(err.Error(), "ERR Function not found")
-}
-
-// provenNoFunction reports whether an FCALL answered "Function not
-// found" did not run: by the reply alone, or, for a script that could
-// have written that reply itself, by FUNCTION LIST on the node that
-// answered (no such library: nothing ran).
-func (c *Call) provenNoFunction(ctx context.Context) bool {
-	switch c.judge(c.cmd.Err()) {
-	case refused:
-		return true
-	case unverifiedNoScript:
-		e := c.prep.engine
-		lacks := func(ctx context.Context, node redis.Cmdable) bool {
-			libs, err := node.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: e.lib.Name}).Result()
-			return err == nil && len(libs) == 0
-		}
-		cl, ok := e.client.(*redis.ClusterClient)
-		if !ok {
-			return lacks(ctx, e.client)
-		}
-		if keys := c.cmd.Args()[3:]; len(c.Script().Keys()) > 0 {
-			m, err := cl.MasterForKey(ctx, keyText(keys[0]))
-			return err == nil && lacks(ctx, m)
-		}
-		// A keyless call went to a master go-redis does not name: proven
-		// only if no master has the library.
-		var has atomic.Bool
-		err := cl.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
-			if !lacks(ctx, m) {
-				has.Store(true)
-			}
-			return nil
-		})
-		return err == nil && !has.Load()
-	}
-	return false
-}
-
-// loadLibrary loads the engine's library onto the server (every master
-// of a cluster); one that has it already is fine.
-func (e *Engine) loadLibrary(ctx context.Context) error {
-	load := func(ctx context.Context, c redis.Cmdable) error {
-		err := c.FunctionLoad(ctx, e.lib.Code).Err()
-		if err != nil && strings.Contains(err.Error(), "already exists") {
-			return nil
-		}
-		return err
-	}
-	if cl, ok := e.client.(*redis.ClusterClient); ok {
-		return cl.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return load(ctx, m) })
-	}
-	return load(ctx, e.client)
 }
 
 // Queue adds a call of script s to a pipeline or a transaction
@@ -877,197 +787,6 @@ func (c *Call) decode() {
 		return
 	}
 	c.val = v
-}
-
-// callOf returns the engine call (of any engine of e's client) that a
-// queued command is, or nil.
-func (e *Engine) callOf(cmd redis.Cmder) *Call {
-	sc, ok := cmd.(*scriptCmd)
-	if !ok {
-		return nil
-	}
-	args := sc.Args()
-	if len(args) < 2 {
-		return nil
-	}
-	if m, ok := args[1].(*marker); ok && m.call.prep.engine.client == e.client && &m.call.cmd == sc {
-		return m.call
-	}
-	return nil
-}
-
-// pipelineHook keeps NOSCRIPT out of the pipelines and transactions of
-// the engine's client, and tells the calls of a transaction that EXEC
-// did not run.
-type pipelineHook struct{ e *Engine }
-
-func (h pipelineHook) DialHook(next redis.DialHook) redis.DialHook          { return next }
-func (h pipelineHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
-
-func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		first := -1
-		for i, cmd := range cmds {
-			if h.e.callOf(cmd) != nil {
-				first = i
-				break
-			}
-		}
-		if first < 0 {
-			return next(ctx, cmds)
-		}
-		// calls lists the engine's calls of the pipeline, from its first.
-		calls := func(keep func(*Call) bool) []*Call {
-			var out []*Call
-			for _, cmd := range cmds[first:] {
-				if c := h.e.callOf(cmd); c != nil && keep(c) {
-					if out == nil {
-						// Room for every command left: one allocation
-						// where a transaction keeps them all.
-						out = make([]*Call, 0, len(cmds)-first)
-					}
-					out = append(out, c)
-				}
-			}
-			return out
-		}
-		all := func(*Call) bool { return true }
-		if len(cmds) > 1 && cmds[0].Name() == "multi" {
-			mine := calls(all)
-			err := h.transaction(ctx, next, cmds, mine)
-			settle(mine, err)
-			return err
-		}
-		err := next(ctx, cmds)
-		if err != nil {
-			settle(calls(all), err)
-		}
-		var again, noFn []*Call
-		for _, c := range calls((*Call).noScript) {
-			if c.provenNoScript(ctx) {
-				again = append(again, c)
-			}
-		}
-		for _, c := range calls((*Call).noFunction) {
-			if c.provenNoFunction(ctx) {
-				noFn = append(noFn, c)
-			}
-		}
-		if len(noFn) > 0 {
-			if lerr := h.e.loadLibrary(ctx); lerr != nil {
-				// The library did not load: that is their answer.
-				for _, c := range noFn {
-					c.cmd.SetErr(lerr)
-				}
-				noFn = nil
-			}
-		}
-		if len(again)+len(noFn) == 0 {
-			return err
-		}
-		// Proven not executed: send these again, with their bodies, or
-		// once the library is loaded.
-		p := h.e.client.Pipeline()
-		for _, c := range again {
-			c.resendAsEval()
-			_ = p.Process(ctx, &c.cmd)
-		}
-		for _, c := range noFn {
-			c.resendAgain()
-			_ = p.Process(ctx, &c.cmd)
-		}
-		again = append(again, noFn...)
-		_, execErr := p.Exec(ctx)
-		settle(again, execErr)
-		for _, cmd := range cmds {
-			if err := cmd.Err(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
-// settle gives the pipeline's error to calls that go-redis left without
-// a reply or an error (it gives up retrying a pipeline whose connection
-// cannot be made without marking its commands).
-func settle(calls []*Call, err error) {
-	if err == nil {
-		return
-	}
-	for _, c := range calls {
-		if c.pending() {
-			c.cmd.SetErr(err)
-		}
-	}
-}
-
-// transaction makes NOSCRIPT impossible inside EXEC: on a single server
-// each script of the transaction is loaded by a SCRIPT LOAD queued right
-// after MULTI, so that it runs atomically before the calls. Where a
-// keyless SCRIPT LOAD could be routed to another server (a cluster, a
-// ring, a client of unknown kind), the calls use EVAL. When EXEC did not
-// run the transaction (a WATCHed key changed, EXECABORT after a command
-// was refused while queued), no call ran: each says so.
-func (h pipelineHook) transaction(ctx context.Context, next redis.ProcessPipelineHook, cmds []redis.Cmder, calls []*Call) error {
-	for _, c := range calls {
-		if c.marker.fcall {
-			c.useScript()
-		}
-	}
-	var err error
-	if h.e.kind != kindSingle {
-		for _, c := range calls {
-			c.useEval()
-		}
-		err = next(ctx, cmds)
-	} else {
-		err = h.loadAndRun(ctx, next, cmds, calls)
-	}
-	if exec := cmds[len(cmds)-1]; exec.Name() == "exec" {
-		if xerr := exec.Err(); errors.Is(xerr, redis.TxFailedErr) || redis.IsExecAbortError(xerr) {
-			for _, c := range calls {
-				c.marker.notRun = true
-				if c.cmd.Err() == nil {
-					c.cmd.SetErr(xerr)
-				}
-			}
-		}
-	}
-	return err
-}
-
-// loadAndRun queues a SCRIPT LOAD of each script of the transaction
-// right after MULTI.
-func (h pipelineHook) loadAndRun(ctx context.Context, next redis.ProcessPipelineHook, cmds []redis.Cmder, calls []*Call) error {
-	var loads []*redis.StringCmd
-	var loaded []*variant
-	for _, c := range calls {
-		if !slices.Contains(loaded, c.variant()) {
-			loaded = append(loaded, c.variant())
-			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.variant().body))
-		}
-	}
-	all := make([]redis.Cmder, 0, len(cmds)+len(loads))
-	all = append(all, cmds[0])
-	for _, l := range loads {
-		all = append(all, l)
-	}
-	all = append(all, cmds[1:]...)
-	err := next(ctx, all)
-	for i, l := range loads {
-		if l.Err() == nil {
-			continue
-		}
-		// The script did not compile: its calls got NOSCRIPT; give them
-		// the compile error instead.
-		for _, c := range calls {
-			if c.variant() == loaded[i] && c.noScript() {
-				c.cmd.SetErr(l.Err())
-			}
-		}
-	}
-	return err
 }
 
 // Preload loads scripts onto the server: every master of a cluster,

@@ -84,14 +84,18 @@ func TestHardeningFaults(t *testing.T) {
 
 // TestHardeningFlushStorm flushes the script cache every 2ms from
 // another connection while 16 goroutines run calls, pipelines and
-// transactions: no NOSCRIPT reaches a caller and the counter is exact.
+// transactions: no call runs twice, a call not executed did not run, and
+// NOSCRIPT reaches a caller only as an outcome unknown: a call refused
+// while another call's EVAL loaded the script again cannot be proven
+// refused by SCRIPT EXISTS (its reply could have been the script's own),
+// so it is not sent again. The test logs how many.
 func TestHardeningFlushStorm(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
 	srv := redistest.New(t)
 	ctx := context.Background()
-	s := load(t, "incr")
+	s, _ := resolve.New(onceScript).Load("once")
 	c := srv.Client(t)
 	e := engine.New(c)
 	flusher := srv.Client(t)
@@ -108,36 +112,58 @@ func TestHardeningFlushStorm(t *testing.T) {
 			}
 		}
 	}()
-	var calls atomic.Int64
+	var out outcomes
+	type sent struct {
+		call *engine.Call
+		key  string
+	}
+	var notRun []string // the keys of calls not executed
+	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for g := range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range 300 {
-				var cs []*engine.Call
+				var cs []sent
+				values := func(j int) (string, map[string]any) {
+					key := fmt.Sprintf("storm:%d:%d:%d", g, i, j)
+					return key, map[string]any{"counter": "storm", "call": key}
+				}
 				switch (g + i) % 3 {
 				case 0:
-					cs = append(cs, e.Run(ctx, s, map[string]any{"counter": "storm"}))
+					key, v := values(0)
+					cs = append(cs, sent{e.Run(ctx, s, v), key})
 				case 1:
 					p := c.Pipeline()
-					for range 10 {
-						cs = append(cs, e.Queue(ctx, p, s, map[string]any{"counter": "storm"}))
+					for j := range 10 {
+						key, v := values(j)
+						cs = append(cs, sent{e.Queue(ctx, p, s, v), key})
 					}
 					p.Exec(ctx)
 				case 2:
 					c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-						for range 5 {
-							cs = append(cs, e.Queue(ctx, p, s, map[string]any{"counter": "storm"}))
+						for j := range 5 {
+							key, v := values(j)
+							cs = append(cs, sent{e.Queue(ctx, p, s, v), key})
 						}
 						return nil
 					})
 				}
-				for _, call := range cs {
-					if _, err := call.Int64(); err != nil {
+				for _, sc := range cs {
+					n, err := sc.call.Int64()
+					switch {
+					case err == nil && n != 1:
+						t.Errorf("%s ran %d times", sc.key, n)
+					case !out.add(err):
+						t.Errorf("unclassified: %v", err)
+					case errors.Is(err, engine.ErrNotExecuted):
+						mu.Lock()
+						notRun = append(notRun, sc.key)
+						mu.Unlock()
+					case err != nil && !strings.Contains(err.Error(), "NOSCRIPT"):
 						t.Errorf("call failed: %v", err)
 					}
-					calls.Add(1)
 				}
 			}
 		}()
@@ -145,9 +171,15 @@ func TestHardeningFlushStorm(t *testing.T) {
 	wg.Wait()
 	close(stop)
 	n, _ := c.Get(ctx, "storm").Int64()
-	t.Logf("%d calls, %d SCRIPT FLUSH, counter %d", calls.Load(), flushes.Load(), n)
-	if n != calls.Load() {
-		t.Errorf("counter %d, want %d", n, calls.Load())
+	t.Logf("%d SCRIPT FLUSH; %s; counter %d", flushes.Load(), &out, n)
+	out.check(t, n)
+	for _, key := range notRun {
+		if c.Exists(ctx, key).Val() != 0 {
+			t.Errorf("%s ran, though not executed", key)
+		}
+	}
+	if out.ok.Load() < out.unknown.Load()*4 {
+		t.Errorf("%s: most calls should succeed", &out)
 	}
 }
 

@@ -73,12 +73,18 @@ func NewLibrary(name string, scripts ...*resolve.Script) (*Library, error) {
 		}
 		regs = append(regs, reg{fn, local, strings.Join(flags, ", ")})
 	}
+	// The name hashes the bodies and what is registered, then goes into
+	// the registrations: the scripts' own text is never rewritten.
+	h := sha1.New()
+	fmt.Fprintf(h, "%s\n%s", name, body.String())
 	for _, r := range regs {
-		fmt.Fprintf(&body, "redis.register_function{function_name = '%%LIB%%%s', callback = %s, flags = {%s}}\n", r.fn, r.local, r.flags)
+		fmt.Fprintf(h, "%s %s {%s}\n", r.fn, r.local, r.flags)
 	}
-	sum := sha1.Sum([]byte(name + "\n" + body.String()))
-	lib.Name = name + "_" + hex.EncodeToString(sum[:4])
-	lib.Code = "#!lua name=" + lib.Name + "\n" + strings.ReplaceAll(body.String(), "'%LIB%", "'"+lib.Name)
+	lib.Name = name + "_" + hex.EncodeToString(h.Sum(nil)[:4])
+	for _, r := range regs {
+		fmt.Fprintf(&body, "redis.register_function{function_name = '%s%s', callback = %s, flags = {%s}}\n", lib.Name, r.fn, r.local, r.flags)
+	}
+	lib.Code = "#!lua name=" + lib.Name + "\n" + body.String()
 	funcs := map[string]libFunc{}
 	for fn, f := range lib.funcs {
 		funcs[lib.Name+fn] = f

@@ -22,8 +22,8 @@ const (
 	// ambiguous: the server could have refused the command so, and the
 	// script could have answered so: the outcome is unknown.
 	ambiguous
-	// unverifiedNoScript: a NOSCRIPT that only SCRIPT EXISTS can tell
-	// from the script's own answer.
+	// unverifiedNoScript: a NOSCRIPT (or "Function not found") that only
+	// SCRIPT EXISTS (FUNCTION LIST) can tell from the script's own answer.
 	unverifiedNoScript
 )
 
@@ -54,18 +54,17 @@ func kindOf(c redis.UniversalClient) clientKind {
 // @user_script:<line>." A reply that carries it comes from inside.
 var redis7Suffix = regexp.MustCompile(` script: [0-9a-f]{40}, on @user_script:\d+| script: [A-Za-z0-9_]+, on @user_function:\d+`)
 
-// selfErring matches scripts that can answer with an error reply of their
-// own choosing: redis.error_reply, an error table ({err = ...}, a field
-// named err), or pcall, which hands the script the error tables of failed
-// commands. Only these can fake a server's refusal; see doc.go.
-var selfErring = regexp.MustCompile(`\b(error_reply|x?pcall|err)\b`)
-
-// judge says what a Redis error reply to call c proves. It never looks
-// at anything the script could not have chosen as evidence for the
-// script: a reply is a refusal only when the server could have sent it
-// before running the script on this kind of client, and, for a script
-// that can build its own error replies, only with proof that does not
-// depend on the text.
+// judge says what a Redis error reply to call c proves. It never takes
+// the reply's text alone as proof that the script did not run: any
+// script can answer any error text, from its own code (redis.error_reply,
+// an {err=...} table) or from data (cjson.decode or cmsgpack.unpack of a
+// stored document that holds an err field). A reply is a refusal
+// (resendable) only when the server could have sent it before running
+// the script on this kind of client and its content names what only a
+// refusal of this call names (MOVED and ASK: the call's own slot); a
+// NOSCRIPT or "Function not found" needs the server's word after the
+// reply (unverifiedNoScript); any other possible refusal leaves the
+// outcome unknown.
 func (c *Call) judge(err error) verdict {
 	var re redis.Error
 	if err == nil || !errors.As(err, &re) {
@@ -76,20 +75,13 @@ func (c *Call) judge(err error) verdict {
 		return answered // raised inside the script
 	}
 	code, rest, _ := strings.Cut(msg, " ")
-	p := c.prep
-	kind := p.engine.kind
+	kind := c.prep.engine.kind
 	clusterish := kind == kindCluster || kind == kindUnknown
-	byText := refused
-	if p.selfErring {
-		byText = ambiguous
-	}
 	if c.marker.fcall && strings.HasPrefix(msg, "ERR Function not found") {
-		// FCALL of a function the server lacks: refused before anything
-		// ran; the script's own error_reply could say the same.
-		if p.selfErring {
-			return unverifiedNoScript
-		}
-		return refused
+		// FCALL of a function the server lacks is refused before
+		// anything ran, but the script could say the same: FUNCTION
+		// LIST decides.
+		return unverifiedNoScript
 	}
 	switch code {
 	case "NOSCRIPT":
@@ -98,10 +90,7 @@ func (c *Call) judge(err error) verdict {
 		if !c.sendsSHA() {
 			return answered
 		}
-		if p.selfErring {
-			return unverifiedNoScript
-		}
-		return refused
+		return unverifiedNoScript
 	case "MOVED", "ASK":
 		// A cluster redirects a call by its first key's slot, before
 		// running it; the slot is the proof, whatever the script.
@@ -117,12 +106,23 @@ func (c *Call) judge(err error) verdict {
 			return answered
 		}
 		return refused
-	case "TRYAGAIN", "CLUSTERDOWN", "CROSSSLOT":
+	case "CROSSSLOT":
+		// A cluster refuses a call whose keys lie in several slots before
+		// running it; the keys are the proof. From a single server or a
+		// ring, the script's.
+		if !clusterish {
+			return answered
+		}
+		if c.keysSpanSlots() {
+			return refused
+		}
+		return ambiguous
+	case "TRYAGAIN", "CLUSTERDOWN":
 		// Cluster refusals; from a single server or a ring, the script's.
 		if !clusterish {
 			return answered
 		}
-		return byText
+		return ambiguous
 	case "READONLY", "OOM", "NOREPLICAS", "MISCONF":
 		// Redis 7 refuses a script before running it for these only when
 		// its shebang flags let it write (or not run out of memory);
@@ -130,14 +130,26 @@ func (c *Call) judge(err error) verdict {
 		if !c.variant().flagged {
 			return answered
 		}
-		return byText
+		return ambiguous
 	case "LOADING", "BUSY", "MASTERDOWN", "NOAUTH", "NOPERM":
-		return byText
+		return ambiguous
 	}
 	if strings.HasPrefix(msg, "ERR max number of clients reached") {
-		return byText
+		return ambiguous
 	}
 	return answered
+}
+
+// keysSpanSlots reports whether the call's keys hash to more than one
+// slot: a call no cluster node runs.
+func (c *Call) keysSpanSlots() bool {
+	keys := c.cmd.Args()[3 : 3+len(c.Script().Keys())]
+	for _, k := range keys {
+		if Slot(keyText(k)) != Slot(keyText(keys[0])) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstOr(f []string) string {

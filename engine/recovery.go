@@ -1,0 +1,299 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Recovery from a server that lacks a call's script (NOSCRIPT to
+// EVALSHA) or function ("Function not found" to FCALL). Either reply is
+// a refusal only if the server says so after it: the script could have
+// answered the same text itself, from its code or from data (see
+// judge). A call proven refused is sent once more, as EVAL or after
+// FUNCTION LOAD; a call that meets the same refusal after that resend is
+// not sent a third time: ErrNotExecuted, proven as the first.
+
+// noScript reports whether the call is an EVALSHA answered NOSCRIPT.
+func (c *Call) noScript() bool {
+	err := c.cmd.Err()
+	return err != nil && c.sendsSHA() && strings.HasPrefix(err.Error(), "NOSCRIPT")
+}
+
+// noFunction reports whether the call is an FCALL answered "Function not
+// found".
+func (c *Call) noFunction() bool {
+	err := c.cmd.Err()
+	return err != nil && c.marker.fcall && strings.HasPrefix(err.Error(), "ERR Function not found")
+}
+
+// missing reports whether the call's last reply says the server lacks
+// its script or function.
+func (c *Call) missing() bool { return c.refusedFor(c.cmd.Err()) }
+
+// refusedFor reports whether err, as the call's reply, says the server
+// lacks the call's script or function.
+func (c *Call) refusedFor(err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case c.sendsSHA():
+		return strings.HasPrefix(err.Error(), "NOSCRIPT")
+	case c.marker.fcall:
+		return strings.HasPrefix(err.Error(), "ERR Function not found")
+	}
+	return false
+}
+
+// resent reports whether the call was sent again after a proven refusal.
+func (c *Call) resent() bool { return c.marker.state.Load()&markResent != 0 }
+
+// recoverCalls sorts out calls whose last reply says the server lacks
+// their script or function (others are left alone): those the server
+// proves did not run are made ready for their one resend (the library
+// loaded, for FCALL) and returned; those already resent are marked not
+// run instead. The calls may belong to different engines of one client:
+// each is served by its own (its library, its node).
+func recoverCalls(ctx context.Context, calls []*Call) []*Call {
+	var scripts, functions []*Call
+	for _, c := range calls {
+		switch {
+		case c.noScript():
+			scripts = append(scripts, c)
+		case c.noFunction():
+			functions = append(functions, c)
+		}
+	}
+	var again []*Call
+	libs := map[*Engine]error{} // FUNCTION LOAD's answer, once per engine
+	for _, c := range append(provenNoScript(ctx, scripts), provenNoFunction(ctx, functions)...) {
+		if c.resent() {
+			c.marker.notRun = true
+			continue
+		}
+		if c.marker.fcall {
+			e := c.prep.engine
+			err, done := libs[e]
+			if !done {
+				err = e.loadLibrary(ctx)
+				libs[e] = err
+			}
+			if err != nil {
+				// The library did not load (it does not compile, say):
+				// the call did not run, and that is its answer.
+				c.cmd.SetErr(err)
+				continue
+			}
+		} else {
+			c.useEval()
+		}
+		c.cmd.Cmd.SetErr(nil) // the refusal is spent; not an attempt's outcome
+		c.marker.forget()
+		c.marker.state.Or(markResent)
+		c.cmd.granted.Store(c.cmd.replies.Load())
+		again = append(again, c)
+	}
+	return again
+}
+
+// provenNoScript returns those of calls (EVALSHA answered NOSCRIPT) that
+// did not run: SCRIPT EXISTS, asked after the reply of the node that
+// answered (see answeredBy), says it lacks the script, so it cannot
+// have run it. Each node is asked once, naming every script of calls
+// sent there.
+//
+// Calls refused together (after SCRIPT FLUSH, on a new node) must each
+// be proven, though the first to be sent again as EVAL loads the script
+// for all: so a SCRIPT EXISTS of another call counts too when it was
+// sent after this call's reply came back, and the calls proven wait
+// two round trips before they go out again, so that the replies still
+// on their way come back and ask first. Both are for liveness alone: a
+// call is proven by a SCRIPT EXISTS sent after its reply, however long
+// the wait.
+func provenNoScript(ctx context.Context, calls []*Call) []*Call {
+	if len(calls) == 0 {
+		return nil
+	}
+	type ask struct {
+		e    *Engine
+		node redis.Cmdable
+	}
+	var asks []ask
+	shas := map[ask][]string{}
+	candidates := make([][]redis.Cmdable, len(calls))
+	var back uint64 // a step after every reply of calls came back
+	for i, c := range calls {
+		e := c.prep.engine
+		if back == 0 {
+			back = steps.Add(1)
+		}
+		candidates[i] = c.answeredBy(ctx)
+		for _, node := range candidates[i] {
+			a := ask{e, node}
+			if _, ok := shas[a]; !ok {
+				asks = append(asks, a)
+			}
+			if sha := string(c.variant().sha); !slices.Contains(shas[a], sha) {
+				shas[a] = append(shas[a], sha)
+			}
+		}
+	}
+	var wait time.Duration
+	for _, a := range asks {
+		sent := steps.Add(1)
+		start := time.Now()
+		exists, err := a.node.ScriptExists(ctx, shas[a]...).Result()
+		if err != nil || len(exists) != len(shas[a]) {
+			continue // no answer: not proven
+		}
+		for i, sha := range shas[a] {
+			if !exists[i] {
+				a.e.absent.saw(a.node, sha, sent)
+				wait = max(wait, 2*time.Since(start))
+			}
+		}
+	}
+	var proven []*Call
+	for i, c := range calls {
+		ok := len(candidates[i]) > 0
+		for _, node := range candidates[i] {
+			ok = ok && c.prep.engine.absent.since(node, string(c.variant().sha), back)
+		}
+		if ok {
+			proven = append(proven, c)
+		}
+	}
+	if wait > 0 && len(proven) > 0 {
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+		timer.Stop()
+	}
+	return proven
+}
+
+// steps orders the proofs: a counter the recovery path alone advances.
+var steps atomic.Uint64
+
+// absences records, per node and script, when a SCRIPT EXISTS last found
+// the script missing: the step at which it was sent.
+type absences struct {
+	mu sync.Mutex
+	at map[absence]uint64
+}
+
+type absence struct {
+	node redis.Cmdable
+	sha  string
+}
+
+// saw records that a SCRIPT EXISTS sent at step found sha missing on node.
+func (a *absences) saw(node redis.Cmdable, sha string, step uint64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.at == nil {
+		a.at = map[absence]uint64{}
+	}
+	k := absence{node, sha}
+	a.at[k] = max(a.at[k], step)
+}
+
+// since reports whether a SCRIPT EXISTS sent after step found sha missing
+// on node.
+func (a *absences) since(node redis.Cmdable, sha string, step uint64) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.at[absence{node, sha}] > step
+}
+
+// answeredBy returns the servers one of which answered the call: the
+// engine's client when it is one server (or of unknown kind); on a
+// cluster or ring, the node its nodeHook noted, or, when none did (a
+// node made before the engine could hook it), every master or shard,
+// each of which must then lack the script. Nil when they cannot be
+// listed: nothing can be proven.
+func (c *Call) answeredBy(ctx context.Context) []redis.Cmdable {
+	e := c.prep.engine
+	if c.odd != nil && c.odd.node != nil {
+		return []redis.Cmdable{c.odd.node}
+	}
+	var nodes []redis.Cmdable
+	var mu sync.Mutex
+	add := func(ctx context.Context, n *redis.Client) error {
+		mu.Lock()
+		defer mu.Unlock()
+		nodes = append(nodes, n)
+		return nil
+	}
+	var err error
+	switch cl := e.client.(type) {
+	case *redis.ClusterClient:
+		err = cl.ForEachMaster(ctx, add)
+	case *redis.Ring:
+		err = cl.ForEachShard(ctx, add)
+	default:
+		return []redis.Cmdable{e.client}
+	}
+	if err != nil {
+		return nil
+	}
+	return nodes
+}
+
+// provenNoFunction returns those of calls (FCALL answered "Function not
+// found") that did not run: FUNCTION LIST, asked after the reply of the
+// node that answered (see answeredBy), names no library of the call's
+// engine. Each node is asked once per library.
+func provenNoFunction(ctx context.Context, calls []*Call) []*Call {
+	if len(calls) == 0 {
+		return nil
+	}
+	type libAt struct {
+		node redis.Cmdable
+		lib  string
+	}
+	known := map[libAt]bool{}
+	var proven []*Call
+	for _, c := range calls {
+		lib := c.prep.engine.lib.Name
+		nodes := c.answeredBy(ctx)
+		lacks := len(nodes) > 0
+		for _, node := range nodes {
+			at := libAt{node, lib}
+			v, ok := known[at]
+			if !ok {
+				libs, err := node.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: lib}).Result()
+				v = err == nil && len(libs) == 0
+				known[at] = v
+			}
+			lacks = lacks && v
+		}
+		if lacks {
+			proven = append(proven, c)
+		}
+	}
+	return proven
+}
+
+// loadLibrary loads the engine's library onto the server (every master
+// of a cluster); one that has it already is fine.
+func (e *Engine) loadLibrary(ctx context.Context) error {
+	load := func(ctx context.Context, c redis.Cmdable) error {
+		err := c.FunctionLoad(ctx, e.lib.Code).Err()
+		if err != nil && strings.Contains(err.Error(), "already exists") {
+			return nil
+		}
+		return err
+	}
+	if cl, ok := e.client.(*redis.ClusterClient); ok {
+		return cl.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return load(ctx, m) })
+	}
+	return load(ctx, e.client)
+}
