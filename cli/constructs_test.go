@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,6 +15,7 @@ import (
 	"github.com/redislua/redislua/redistest"
 	"github.com/redislua/redislua/resolve"
 	"github.com/redislua/redislua/vet/commands"
+	"github.com/redislua/redislua/vet/lint"
 	"golang.org/x/tools/txtar"
 )
 
@@ -153,6 +155,143 @@ func TestTablesMatchServers(t *testing.T) {
 			}
 			compare(t, live, table)
 			noscriptRefused(t, rdb, table)
+			oneOfConflicts(t, rdb, table)
 		})
+	}
+}
+
+// oneOfPair is a call with two options of one one-of group.
+type oneOfPair struct {
+	cmd   string
+	words []string
+}
+
+// oneOfPairs lists, for every command the scripts may call, every pair
+// of options of each one-of group check judges (the optional groups
+// after the leading positional arguments), with plain values for the
+// rest.
+func oneOfPairs(table *commands.Table) []oneOfPair {
+	simple := func(t commands.ArgType) bool {
+		return t != commands.TypeOneOf && t != commands.TypeBlock && t != commands.TypePureToken
+	}
+	dummy := func(a *commands.Arg) string {
+		switch a.Type() {
+		case commands.TypeKey:
+			return "pair:k"
+		case commands.TypeInteger, commands.TypeDouble, commands.TypeUnixTime:
+			return "1"
+		}
+		return "x"
+	}
+	values := func(a *commands.Arg) ([]string, bool) {
+		switch {
+		case a.Type() == commands.TypePureToken:
+			return nil, true
+		case simple(a.Type()):
+			return []string{dummy(a)}, true
+		case a.Type() == commands.TypeBlock:
+			var out []string
+			for _, k := range a.Args() {
+				if !simple(k.Type()) || k.Optional() || k.Multiple() || k.Token() != "" {
+					return nil, false
+				}
+				out = append(out, dummy(k))
+			}
+			return out, true
+		}
+		return nil, false
+	}
+	var out []oneOfPair
+	for _, c := range table.Commands() {
+		for _, cmd := range append([]*commands.Command{c}, c.Subcommands()...) {
+			if cmd.Has("noscript") {
+				continue
+			}
+			g := cmd.Args()
+			lead := strings.Fields(cmd.Display())
+			i := 0
+			for ; i < len(g); i++ {
+				a := g[i]
+				if a.Optional() || a.Multiple() || a.Token() != "" || !simple(a.Type()) {
+					break
+				}
+				lead = append(lead, dummy(a))
+			}
+			for ; i < len(g) && g[i].Optional(); i++ {
+				o := g[i]
+				if o.Type() != commands.TypeOneOf || o.Token() != "" || o.Multiple() {
+					continue
+				}
+				alts := o.Args()
+				for x := range alts {
+					for y := range alts {
+						vx, ok1 := values(alts[x])
+						vy, ok2 := values(alts[y])
+						if x == y || !ok1 || !ok2 || alts[x].Token() == "" || alts[y].Token() == "" {
+							continue
+						}
+						words := append(slices.Clone(lead), alts[x].Token())
+						words = append(append(append(words, vx...), alts[y].Token()), vy...)
+						out = append(out, oneOfPair{cmd.Name(), words})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestOneOfConflicts: every pair of options of a one-of group, on the
+// real redis-server: where check reports a conflict (RL208), Redis
+// refuses the call; where Redis takes it, check reports no error. A
+// call holds plain values and leaves out what follows the options (the
+// members of ZADD and GEOADD, HEXPIRE's FIELDS): for those, the pairs
+// were also run whole (testdata/constructs.txtar has ZADD NX XX).
+func TestOneOfConflicts(t *testing.T) {
+	srv := redistest.Real(t)
+	rdb := srv.Client(t)
+	table := commands.Default()
+	if v, _ := rdb.Info(context.Background(), "server").Result(); !strings.Contains(v, "redis_version:"+table.Version()+"\r\n") {
+		t.Skipf("the server is not redis %s", table.Version())
+	}
+	oneOfConflicts(t, rdb, table)
+}
+
+func oneOfConflicts(t *testing.T, rdb *redis.Client, table *commands.Table) {
+	t.Helper()
+	ctx := context.Background()
+	reported, accepted := 0, 0
+	for _, p := range oneOfPairs(table) {
+		quoted := make([]string, len(p.words))
+		args := make([]any, len(p.words))
+		for i, w := range p.words {
+			quoted[i], args[i] = "'"+w+"'", w
+		}
+		s, err := resolve.New(nil).Parse("m", "return redis.pcall("+strings.Join(quoted, ", ")+")\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errs []string
+		for _, f := range lint.LintWith(s, lint.Options{Target: table}) {
+			if f.Severity == lint.Error {
+				errs = append(errs, f.String())
+			}
+		}
+		rdb.FlushDB(ctx)
+		err = rdb.Eval(ctx, "return redis.pcall(unpack(ARGV))", nil, args...).Err()
+		refused := err != nil && err != redis.Nil
+		if !refused {
+			accepted++
+		}
+		switch {
+		case !refused && len(errs) > 0:
+			t.Errorf("%s: %s takes %v; check reports %v", table.Name(), strings.Join(p.words, " "), err, errs)
+		case len(errs) > 0:
+			reported++
+		}
+	}
+	t.Logf("%s: %d one-of pairs check reports (all refused), %d the server takes (none reported)", table.Name(), reported, accepted)
+	if reported < 50 {
+		t.Errorf("%s: only %d conflicts reported", table.Name(), reported)
 	}
 }

@@ -63,8 +63,8 @@
 //	RL207  a command, subcommand or global that a server of Options.Also
 //	       lacks or refuses from scripts (warning)
 //	RL208  argument grammar: an option missing its value (SET k v EX),
-//	       options of a one-of group together (NX XX; not ASC DESC,
-//	       which Redis takes), a word that is no option where only
+//	       options of a one-of group together (NX XX; not those Redis
+//	       takes together, such as EXPIRE's XX GT), a word that is no option where only
 //	       options may follow (SET k v EXX 10)
 //	RL209  a literal that is no number where the grammar wants an
 //	       integer (INCRBY k abc, PX soon)
