@@ -27,7 +27,7 @@ type outer struct {
 // encoding/json writes, for the shapes they compile.
 func TestCompiledLikeEncodingJSON(t *testing.T) {
 	values := []any{
-		[]int{1, -2, 3}, []int64{9007199254740992, -5}, []float64{0.1, 1e21, -0.0},
+		[]int{1, -2, 3}, []int64{9007199254740992, -5}, []float64{0.1, 1e21, math.Copysign(0, -1)},
 		[]outer{{inner: inner{A: 1, B: &inner{A: 2, M: map[string]string{"z": "1", "a": "2"}}}, Name: "n", List: []float64{1.5}, Any: map[string]any{"k": []any{1.0, "x"}}, Items: []inner{{A: 3}}}},
 		[]map[string]any{{"b": 1.0, "a": "x"}, {}},
 		[]map[string]int{{"k": 1}},

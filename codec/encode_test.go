@@ -90,7 +90,12 @@ func TestEncodeAccepted(t *testing.T) {
 		{Number, 7, "7"},
 		{Number, 1e21, "1e+21"},
 		{Number, 1e-7, "1e-07"},
-		{Number, -0.0, "0"},
+		// A real negative zero (the literal -0.0 is +0 in Go): the
+		// shortest text that reads back the same is -0 (SPEC.md §3);
+		// as an integer it is 0.
+		{Number, math.Copysign(0, -1), "-0"},
+		{Number, 0.0, "0"},
+		{Integer, math.Copysign(0, -1), "0"},
 		{Number, ptr(2.5), "2.5"},
 		{String, "hello", "hello"},
 		{String, "", ""},

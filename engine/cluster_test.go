@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -158,13 +159,19 @@ func TestClusterMigration(t *testing.T) {
 		ids[addr] = id
 	}
 	var from, to string
-	shards, err := nodes[cl.Addrs[0]].ClusterSlots(ctx).Result()
+	shards, err := nodes[cl.Addrs[0]].ClusterShards(ctx).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, sh := range shards {
-		if int(sh.Start) <= slot && slot <= int(sh.End) {
-			from = sh.Nodes[0].Addr
+		for _, r := range sh.Slots {
+			if int(r.Start) <= slot && slot <= int(r.End) {
+				for _, n := range sh.Nodes {
+					if n.Role == "master" {
+						from = net.JoinHostPort(n.IP, strconv.FormatInt(n.Port, 10))
+					}
+				}
+			}
 		}
 	}
 	for _, addr := range cl.Addrs {
