@@ -156,6 +156,7 @@ func TestTablesMatchServers(t *testing.T) {
 			compare(t, live, table)
 			noscriptRefused(t, rdb, table)
 			oneOfConflicts(t, rdb, table)
+			grammarErrorsRefused(t, rdb, table)
 		})
 	}
 }
@@ -294,4 +295,123 @@ func oneOfConflicts(t *testing.T, rdb *redis.Client, table *commands.Table) {
 	if reported < 50 {
 		t.Errorf("%s: only %d conflicts reported", table.Name(), reported)
 	}
+}
+
+// TestGrammarErrorsRefused: for every command scripts may call, a word
+// that is no option where only options may follow, and a word that is
+// no number for each integer argument check reads: where check reports
+// an error (RL208, RL209), the real redis-server refuses the call.
+func TestGrammarErrorsRefused(t *testing.T) {
+	srv := redistest.Real(t)
+	rdb := srv.Client(t)
+	table := commands.Default()
+	if v, _ := rdb.Info(context.Background(), "server").Result(); !strings.Contains(v, "redis_version:"+table.Version()+"\r\n") {
+		t.Skipf("the server is not redis %s", table.Version())
+	}
+	grammarErrorsRefused(t, rdb, table)
+}
+
+func grammarErrorsRefused(t *testing.T, rdb *redis.Client, table *commands.Table) {
+	t.Helper()
+	ctx := context.Background()
+	simple := func(t commands.ArgType) bool {
+		return t != commands.TypeOneOf && t != commands.TypeBlock && t != commands.TypePureToken
+	}
+	dummy := func(a *commands.Arg) string {
+		switch a.Type() {
+		case commands.TypeKey:
+			return "grammar:k"
+		case commands.TypeInteger, commands.TypeDouble, commands.TypeUnixTime:
+			return "1"
+		}
+		return "x"
+	}
+	var calls [][]string
+	for _, c := range table.Commands() {
+		for _, cmd := range append([]*commands.Command{c}, c.Subcommands()...) {
+			if cmd.Has("noscript") {
+				continue
+			}
+			g := cmd.Args()
+			lead := strings.Fields(cmd.Display())
+			i := 0
+			for ; i < len(g); i++ {
+				a := g[i]
+				if a.Optional() || a.Multiple() || a.Token() != "" || !simple(a.Type()) {
+					break
+				}
+				if a.Type() == commands.TypeInteger || a.Type() == commands.TypeUnixTime {
+					bad := append(slices.Clone(lead), "abc")
+					for _, b := range g[i+1:] {
+						if b.Optional() || b.Multiple() || b.Token() != "" || !simple(b.Type()) {
+							break
+						}
+						bad = append(bad, dummy(b))
+					}
+					calls = append(calls, bad)
+				}
+				lead = append(lead, dummy(a))
+			}
+			closed := true
+			for _, a := range g[i:] {
+				if !a.Optional() {
+					closed = false
+				}
+				if a.Token() != "" && simple(a.Type()) && (a.Type() == commands.TypeInteger || a.Type() == commands.TypeUnixTime) {
+					calls = append(calls, append(slices.Clone(lead), a.Token(), "abc"))
+				}
+			}
+			if closed && i < len(g) {
+				calls = append(calls, append(slices.Clone(lead), "NOSUCHOPTION"))
+			}
+		}
+	}
+	reported := 0
+	for _, words := range calls {
+		quoted := make([]string, len(words))
+		args := make([]any, len(words))
+		for i, w := range words {
+			quoted[i], args[i] = "'"+w+"'", w
+		}
+		s, err := resolve.New(nil).Parse("m", "return redis.pcall("+strings.Join(quoted, ", ")+")\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errs []string
+		for _, f := range lint.LintWith(s, lint.Options{Target: table}) {
+			if f.Severity == lint.Error {
+				errs = append(errs, f.String())
+			}
+		}
+		if len(errs) == 0 {
+			continue
+		}
+		reported++
+		if !refusedWithSomeKey(ctx, rdb, args) {
+			t.Errorf("%s: %s: the server takes it; check reports %v", table.Name(), strings.Join(words, " "), errs)
+		}
+	}
+	t.Logf("%s: %d of %d calls reported, all refused", table.Name(), reported, len(calls))
+	if reported < 30 {
+		t.Errorf("%s: only %d calls reported", table.Name(), reported)
+	}
+}
+
+// refusedWithSomeKey reports whether the server refuses a call (its key
+// grammar:k missing, or holding a value of some type: commands such as
+// HSCAN and LINDEX read their arguments only when the key exists) with
+// an error other than WRONGTYPE.
+func refusedWithSomeKey(ctx context.Context, rdb *redis.Client, args []any) bool {
+	setups := [][]any{nil, {"SET", "grammar:k", "v"}, {"RPUSH", "grammar:k", "v"}, {"SADD", "grammar:k", "v"}, {"HSET", "grammar:k", "f", "v"}, {"ZADD", "grammar:k", "1", "v"}}
+	for _, setup := range setups {
+		rdb.FlushDB(ctx)
+		if setup != nil {
+			rdb.Do(ctx, setup...)
+		}
+		err := rdb.Eval(ctx, "return redis.pcall(unpack(ARGV))", nil, args...).Err()
+		if err != nil && err != redis.Nil && !strings.HasPrefix(err.Error(), "WRONGTYPE") {
+			return true
+		}
+	}
+	return false
 }

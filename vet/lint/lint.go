@@ -67,7 +67,8 @@
 //	       takes together, such as EXPIRE's XX GT), a word that is no option where only
 //	       options may follow (SET k v EXX 10)
 //	RL209  a literal that is no number where the grammar wants an
-//	       integer (INCRBY k abc, PX soon)
+//	       integer (INCRBY k abc, PX soon; HSCAN and LINDEX read their
+//	       arguments only when the key exists, and then refuse it)
 //	RL210  redis.call() without a command
 //	RL211  a table, function, nil or boolean argument
 //	RL212  redis.setresp with a literal other than 2 or 3, or none

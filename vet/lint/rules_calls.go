@@ -251,7 +251,9 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 			add(alt, a)
 		}
 	}
-	closed := g == len(gram) // no argument follows the options
+	// No argument follows the options: a word that is none is an error,
+	// except where Redis takes any word (openOptions).
+	closed := g == len(gram) && !openOptions[c.Name()]
 	chosen := map[*commands.Arg]*commands.Arg{}
 	for i < len(args) {
 		w, ok := literal(args[i])
@@ -384,6 +386,11 @@ var compatibleOptions = map[string][][2]string{
 	"sort":      {{"ASC", "DESC"}},
 	"sort_ro":   {{"ASC", "DESC"}},
 }
+
+// openOptions are the commands that take words their grammar does not
+// name where only options may follow (LOLWUT ignores them), measured by
+// cli's TestGrammarErrorsRefused.
+var openOptions = map[string]bool{"lolwut": true}
 
 func compatible(cmd, a, b string) bool {
 	a, b = strings.ToUpper(a), strings.ToUpper(b)
