@@ -298,8 +298,9 @@ func oneOfConflicts(t *testing.T, rdb *redis.Client, table *commands.Table) {
 }
 
 // TestGrammarErrorsRefused: for every command scripts may call, a word
-// that is no option where only options may follow, and a word that is
-// no number for each integer argument check reads: where check reports
+// that is no option where only options may follow, an option without
+// its value, and a word that is no number for each integer argument
+// check reads: where check reports
 // an error (RL208, RL209), the real redis-server refuses the call.
 func TestGrammarErrorsRefused(t *testing.T) {
 	srv := redistest.Real(t)
@@ -363,6 +364,21 @@ func grammarErrorsRefused(t *testing.T, rdb *redis.Client, table *commands.Table
 			}
 			if closed && i < len(g) {
 				calls = append(calls, append(slices.Clone(lead), "NOSUCHOPTION"))
+			}
+			// An option without its value, last.
+			for _, a := range g[i:] {
+				if !a.Optional() {
+					break
+				}
+				opts := []*commands.Arg{a}
+				if a.Type() == commands.TypeOneOf && a.Token() == "" {
+					opts = a.Args()
+				}
+				for _, o := range opts {
+					if o.Token() != "" && o.Type() != commands.TypePureToken {
+						calls = append(calls, append(slices.Clone(lead), o.Token()))
+					}
+				}
 			}
 		}
 	}

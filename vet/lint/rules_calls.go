@@ -222,6 +222,9 @@ type tokenOf struct {
 // options that follows them (SET's NX, GET, EX...), in any order as
 // Redis reads them. It stops at the first word it cannot place.
 func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
+	if loose[c.Name()] {
+		return
+	}
 	gram := c.Args()
 	g, i := 0, 0
 	for ; g < len(gram) && i < len(args); g++ {
@@ -251,9 +254,7 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 			add(alt, a)
 		}
 	}
-	// No argument follows the options: a word that is none is an error,
-	// except where Redis takes any word (openOptions).
-	closed := g == len(gram) && !openOptions[c.Name()]
+	closed := g == len(gram) // no argument follows the options
 	chosen := map[*commands.Arg]*commands.Arg{}
 	for i < len(args) {
 		w, ok := literal(args[i])
@@ -387,10 +388,11 @@ var compatibleOptions = map[string][][2]string{
 	"sort_ro":   {{"ASC", "DESC"}},
 }
 
-// openOptions are the commands that take words their grammar does not
-// name where only options may follow (LOLWUT ignores them), measured by
-// cli's TestGrammarErrorsRefused.
-var openOptions = map[string]bool{"lolwut": true}
+// loose are the commands whose arguments Redis reads more loosely than
+// their grammar says (LOLWUT ignores words it does not know and an
+// option without its value), measured by cli's TestGrammarErrorsRefused:
+// check leaves their arguments alone.
+var loose = map[string]bool{"lolwut": true}
 
 func compatible(cmd, a, b string) bool {
 	a, b = strings.ToUpper(a), strings.ToUpper(b)
