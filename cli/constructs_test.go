@@ -431,3 +431,55 @@ func refusedWithSomeKey(ctx context.Context, rdb *redis.Client, args []any) bool
 	}
 	return false
 }
+
+// TestArityRefused: every command and subcommand scripts may call, with
+// one word too few (and one too many for a fixed arity): check reports
+// RL203 and the real redis-server refuses the call.
+func TestArityRefused(t *testing.T) {
+	srv := redistest.Real(t)
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	table := commands.Default()
+	if v, _ := rdb.Info(ctx, "server").Result(); !strings.Contains(v, "redis_version:"+table.Version()+"\r\n") {
+		t.Skipf("the server is not redis %s", table.Version())
+	}
+	n := 0
+	for _, c := range table.Commands() {
+		for _, cmd := range append([]*commands.Command{c}, c.Subcommands()...) {
+			words := strings.Fields(cmd.Display())
+			a := cmd.Arity()
+			var tries []int
+			if need := max(a, -a) - 1; need >= len(words) {
+				tries = append(tries, need)
+			}
+			if a > 0 && len(cmd.Subcommands()) == 0 {
+				tries = append(tries, a+1)
+			}
+			for _, count := range tries {
+				w := slices.Clone(words)
+				for len(w) < count {
+					w = append(w, "x")
+				}
+				quoted := make([]string, len(w))
+				args := make([]any, len(w))
+				for i, x := range w {
+					quoted[i], args[i] = "'"+x+"'", x
+				}
+				s, err := resolve.New(nil).Parse("m", "return redis.pcall("+strings.Join(quoted, ", ")+")\n")
+				if err != nil {
+					t.Fatal(err)
+				}
+				found := false
+				for _, f := range lint.Lint(s) {
+					found = found || f.Code == "RL203"
+				}
+				err = rdb.Eval(ctx, "return redis.pcall(unpack(ARGV))", nil, args...).Err()
+				if !found || err == nil || !strings.Contains(err.Error(), "Wrong number of args") {
+					t.Errorf("%s: check RL203 %v, the server answered %v", strings.Join(w, " "), found, err)
+				}
+				n++
+			}
+		}
+	}
+	t.Logf("%d calls of a wrong arity, all reported and refused", n)
+}
