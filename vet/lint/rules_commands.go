@@ -103,7 +103,7 @@ func (l *linter) keyish(e ast.Expr, sc *scope) bool {
 // noWrites reports a write command called by a script whose #! line
 // says no-writes (RL109): Redis 7 refuses it when the script runs
 // ("Write commands are not allowed from read-only scripts"). Which
-// commands write is COMMAND's "write" flag (commands7.txt).
+// commands write is COMMAND's "write" flag (the target's table).
 func (l *linter) noWrites(call *ast.FuncCallExpr, line int) {
 	if len(call.Args) == 0 || !slices.Contains(l.s.Flags(), "no-writes") {
 		return
