@@ -75,12 +75,16 @@ func reported(f lint.Finding) bool {
 }
 
 func run(pass *analysis.Pass) (any, error) {
+	found := embedded.Find(pass)
+	if len(found) == 0 {
+		return nil, nil // no configuration or command table to read
+	}
 	cfg, opts, err := projectConfig(pass)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
-	for _, e := range embedded.Find(pass) {
+	for _, e := range found {
 		for _, root := range e.Roots() {
 			loader := resolve.New(e.FS(root))
 			scripts, err := loader.LoadAll()
