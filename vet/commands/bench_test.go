@@ -1,15 +1,25 @@
 package commands
 
-import "testing"
+import (
+	"sync"
+	"testing"
+)
 
-// BenchmarkLoad: decoding tables.jsonl into every target's table, what
-// the first Lookup costs a process.
+// BenchmarkLoad: decoding tables.jsonl and building the default
+// target's table, what the first Lookup costs a process.
 func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
-		tables, byName, loadErr = nil, nil, nil
-		load()
+		loadOnce, entries, byName, loadErr = sync.Once{}, nil, nil, nil
+		if _, err := Lookup(DefaultTarget); err != nil {
+			b.Fatal(err)
+		}
 	}
-	if loadErr != nil {
-		b.Fatal(loadErr)
+}
+
+// BenchmarkLoadAll: every target's table.
+func BenchmarkLoadAll(b *testing.B) {
+	for b.Loop() {
+		loadOnce, entries, byName, loadErr = sync.Once{}, nil, nil, nil
+		Where("get")
 	}
 }

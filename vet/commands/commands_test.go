@@ -120,3 +120,23 @@ func TestSyntax(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentLookup: tables are built once, whichever goroutine asks
+// first (run with -race).
+func TestConcurrentLookup(t *testing.T) {
+	done := make(chan *commands.Table)
+	for range 8 {
+		go func() {
+			commands.Targets()
+			tb, _ := commands.Lookup("valkey-8.0")
+			commands.Where("get")
+			done <- tb
+		}()
+	}
+	first := <-done
+	for range 7 {
+		if tb := <-done; tb != first {
+			t.Error("two tables for one target")
+		}
+	}
+}

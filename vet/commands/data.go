@@ -19,10 +19,28 @@ var tablesData []byte
 
 var (
 	loadOnce sync.Once
-	tables   []*Table
-	byName   map[string]*Table
+	entries  []*entry
+	byName   map[string]*entry
 	loadErr  error
 )
+
+// entry is one target: its records, decoded at once, and its table,
+// built at its first use.
+type entry struct {
+	name  string
+	raw   tabledata.Table
+	once  sync.Once
+	table *Table
+}
+
+func (e *entry) get() *Table {
+	e.once.Do(func() {
+		r := e.raw
+		e.table = build(r.Name, r.Server, r.Version, r.Cmds, r.Globals)
+		e.raw = tabledata.Table{}
+	})
+	return e.table
+}
 
 func load() {
 	raw, err := tabledata.Decode(tablesData)
@@ -30,11 +48,11 @@ func load() {
 		loadErr = fmt.Errorf("commands: tables.jsonl: %w", err)
 		return
 	}
-	byName = map[string]*Table{}
+	byName = map[string]*entry{}
 	for _, r := range raw {
-		t := build(r.Name, r.Server, r.Version, r.Cmds, r.Globals)
-		tables = append(tables, t)
-		byName[t.name] = t
+		e := &entry{name: r.Name, raw: r}
+		entries = append(entries, e)
+		byName[r.Name] = e
 	}
 }
 
@@ -42,9 +60,9 @@ func load() {
 // then Valkey's, each by version: redis-7.0, redis-7.2...
 func Targets() []string {
 	loadOnce.Do(load)
-	out := make([]string, len(tables))
-	for i, t := range tables {
-		out[i] = t.name
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.name
 	}
 	return out
 }
@@ -56,8 +74,8 @@ func Lookup(target string) (*Table, error) {
 	if loadErr != nil {
 		return nil, loadErr
 	}
-	if t, ok := byName[strings.ToLower(target)]; ok {
-		return t, nil
+	if e, ok := byName[strings.ToLower(target)]; ok {
+		return e.get(), nil
 	}
 	names := Targets()
 	msg := fmt.Sprintf("unknown target %q", target)
@@ -88,7 +106,8 @@ type Availability struct {
 func Where(name string) []Availability {
 	loadOnce.Do(load)
 	var out []Availability
-	for _, t := range tables {
+	for _, e := range entries {
+		t := e.get()
 		if c := t.Command(name); c != nil {
 			out = append(out, Availability{t.name, c.since})
 		}
