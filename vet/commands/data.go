@@ -18,14 +18,17 @@ const DefaultTarget = "redis-7.0"
 var tablesData []byte
 
 var (
-	loadOnce sync.Once
-	entries  []*entry
-	byName   map[string]*entry
-	loadErr  error
+	// The header (the targets' names) is read at the first call of
+	// anything; the records at the first table asked for.
+	loadOnce    sync.Once
+	recordsOnce sync.Once
+	entries     []*entry
+	byName      map[string]*entry
+	loadErr     error
 )
 
-// entry is one target: its records, decoded at once, and its table,
-// built at its first use.
+// entry is one target: its records and its table, built at its first
+// use.
 type entry struct {
 	name  string
 	raw   tabledata.Table
@@ -33,26 +36,47 @@ type entry struct {
 	table *Table
 }
 
-func (e *entry) get() *Table {
+func (e *entry) get() (*Table, error) {
+	recordsOnce.Do(loadRecords)
+	if loadErr != nil {
+		return nil, loadErr
+	}
 	e.once.Do(func() {
 		r := e.raw
 		e.table = build(r.Name, r.Server, r.Version, r.Cmds, r.Globals)
 		e.raw = tabledata.Table{}
 	})
-	return e.table
+	return e.table, nil
 }
 
 func load() {
-	raw, err := tabledata.Decode(tablesData)
+	targets, err := tabledata.Header(tablesData)
 	if err != nil {
 		loadErr = fmt.Errorf("commands: tables.jsonl: %w", err)
 		return
 	}
 	byName = map[string]*entry{}
-	for _, r := range raw {
-		e := &entry{name: r.Name, raw: r}
+	for _, t := range targets {
+		e := &entry{name: t.Name}
 		entries = append(entries, e)
-		byName[r.Name] = e
+		byName[t.Name] = e
+	}
+}
+
+func loadRecords() {
+	loadOnce.Do(load)
+	if loadErr != nil {
+		return
+	}
+	raw, err := tabledata.Decode(tablesData)
+	if err != nil {
+		loadErr = fmt.Errorf("commands: tables.jsonl: %w", err)
+		return
+	}
+	for _, r := range raw {
+		if e := byName[r.Name]; e != nil {
+			e.raw = r
+		}
 	}
 }
 
@@ -75,7 +99,7 @@ func Lookup(target string) (*Table, error) {
 		return nil, loadErr
 	}
 	if e, ok := byName[strings.ToLower(target)]; ok {
-		return e.get(), nil
+		return e.get()
 	}
 	names := Targets()
 	msg := fmt.Sprintf("unknown target %q", target)
@@ -107,7 +131,10 @@ func Where(name string) []Availability {
 	loadOnce.Do(load)
 	var out []Availability
 	for _, e := range entries {
-		t := e.get()
+		t, err := e.get()
+		if err != nil {
+			return nil
+		}
 		if c := t.Command(name); c != nil {
 			out = append(out, Availability{t.name, c.since})
 		}

@@ -33,9 +33,10 @@
 // targets have it, with the indices of those targets ("in"). A command
 // that differs between servers has one line per variant. Seven targets
 // take 197 KB, about 1.5 times redis-7.0 alone (129 KB); one diff shows
-// what a new server changed. The file is decoded at the first Lookup,
-// Targets or Where, and a target's table built at its first use (5 ms
-// for the default target, 8-11 ms for all seven: BenchmarkLoad).
+// what a new server changed. Targets reads the first line alone; the
+// records are decoded at the first Lookup or Where, and a target's table
+// is built at its first use (5-6 ms for the default target, 8-10 ms for
+// all seven: BenchmarkLoad).
 //
 // A target is named by its server and the major.minor of the version it
 // reports (INFO server: valkey_version for Valkey, whose redis_version

@@ -37,6 +37,19 @@ type header struct {
 	Targets []Target `json:"targets"`
 }
 
+// Header reads the targets of a data file (its first line) alone.
+func Header(data []byte) ([]Target, error) {
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	if len(line) == 0 {
+		return nil, nil
+	}
+	var h header
+	if err := json.Unmarshal(line, &h); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	return h.Targets, nil
+}
+
 // Decode reads a data file: a header line with the targets, then one
 // record per line.
 func Decode(data []byte) ([]Table, error) {
