@@ -22,14 +22,25 @@
 // outcome unknown (see "At most once", 3). Calls refused together prove
 // each other, and the engine waits two round trips before sending the
 // first of them again, so that the others ask before it reloads the
-// script: under 16 goroutines and a SCRIPT FLUSH every 2 ms, 2-6% of the
-// calls end so (TestHardeningFlushStorm); after one SCRIPT FLUSH under 64
-// goroutines, none (TestAutoPipeliner, TestConcurrentCalls). The body is sent only when the server
-// lacks the script, except in transactions, which load their scripts
-// themselves on a single server (once per transaction and script) so
-// that NOSCRIPT cannot break their atomicity, and use EVAL on a cluster,
-// a ring or a client of unknown kind; keyless calls on a cluster or a
-// ring use EVAL too.
+// script; the figures under SCRIPT FLUSH storms are in BENCHMARKS.md
+// (TestHardeningFlushStorm, TestConcurrentCalls, TestAutoPipeliner).
+//
+// The body is sent only when the server lacks the script, and then with
+// SCRIPT LOAD, so that it stays loaded: Redis 7.4 and Valkey 8.1 keep
+// scripts sent with EVAL in a 500-entry cache that evicts the least
+// recently used, never those loaded with SCRIPT LOAD. How each mode
+// recovers from NOSCRIPT:
+//
+//	mode                                   recovery
+//	Run, pipeline on a single server       SCRIPT LOAD and EVALSHA again, in one pipeline
+//	  (Client, failover client)
+//	Run, pipeline on a cluster or ring     SCRIPT LOAD on the node that answered, then EVALSHA again
+//	MULTI/EXEC on a single server          SCRIPT LOAD queued after MULTI: no NOSCRIPT possible
+//	MULTI/EXEC on a cluster or ring        EVAL inside the transaction (a keyless SCRIPT LOAD could
+//	                                       reach another node; a NOSCRIPT inside EXEC would break it)
+//	keyless calls on a cluster or ring     EVAL always (the node is any)
+//	a client of unknown kind (a wrapper,   EVAL again (its SCRIPT LOAD could reach another server)
+//	  go-redis's auto-pipeliner)
 //
 // On a Redis Cluster the keys of a call must hash to one slot; a call
 // whose keys do not is refused before sending, with a *CrossSlotError
@@ -90,9 +101,9 @@
 // node's client notes which node answered; for a node made before the
 // engine could hook it, every master (shard) must lack the script.
 // Every other possible refusal leaves the outcome unknown, carrying the
-// reply. A call proven refused is sent again once (as EVAL, or after
-// FUNCTION LOAD); refused again, it is not sent a third time:
-// ErrNotExecuted. (The residue: a script answering a redirection that
+// reply. A call proven refused is sent again once (after SCRIPT LOAD or
+// FUNCTION LOAD; as EVAL on a client of unknown kind); refused again,
+// it is not sent a third time: ErrNotExecuted. (The residue: a script answering a redirection that
 // names exactly its own slot; a script flushed from the node, or a
 // failover client's master replaced, between the reply and the
 // question.)

@@ -25,13 +25,14 @@ import (
 // What it guarantees (the package documentation gives the reasoning):
 //
 //   - EVALSHA first; the body goes over the wire only when the server
-//     lacks the script. NOSCRIPT never reaches the caller: after SCRIPT
-//     FLUSH, on a cluster node that has never seen the script, in a
-//     pipeline (calls proven refused with NOSCRIPT are sent again with
-//     EVAL after the pipeline) and in MULTI/EXEC (the transaction loads
-//     its scripts itself, or uses EVAL); but as an outcome unknown when
-//     SCRIPT EXISTS, asked after the reply, finds the script loaded again
-//     (the NOSCRIPT could have been the script's own answer).
+//     lacks the script, with SCRIPT LOAD (never evicted by Redis 7.4 and
+//     Valkey 8.1). NOSCRIPT never reaches the caller: after SCRIPT FLUSH,
+//     on a cluster node that has never seen the script, in a pipeline
+//     (calls proven refused with NOSCRIPT are sent again after the
+//     pipeline) and in MULTI/EXEC (the transaction loads its scripts
+//     itself, or uses EVAL); but as an outcome unknown when SCRIPT
+//     EXISTS, asked after the reply, finds the script loaded again (the
+//     NOSCRIPT could have been the script's own answer).
 //   - At most once: a call is never executed twice, whatever the client's
 //     MaxRetries, and ErrNotExecuted means that no command of the script
 //     ran. go-redis does not retry a call; it may resend one only after a
@@ -509,8 +510,8 @@ func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Cal
 	// proves it refused for want of the script or function.
 	_ = e.client.Process(ctx, &c.cmd)
 	if c.missing() && len(recoverCalls(ctx, []*Call{c})) == 1 {
-		_ = e.client.Process(ctx, &c.cmd)
-		if c.missing() {
+		resend(ctx, e.client, []*Call{c})
+		if c.missing() && !c.marker.notRun {
 			recoverCalls(ctx, []*Call{c}) // refused again: not run, proven
 		}
 	}

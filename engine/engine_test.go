@@ -411,6 +411,11 @@ func TestContextCancelled(t *testing.T) {
 	}
 }
 
+// TestConcurrentCalls: 200 goroutines call one script while its cache is
+// flushed under them five times: every call succeeds, or, refused
+// NOSCRIPT while another call reloaded the script (outcome unknown) or
+// flushed again between its SCRIPT LOAD and its one resend (not
+// executed), says so; none runs twice.
 func TestConcurrentCalls(t *testing.T) {
 	srv := redistest.New(t)
 	c := srv.Client(t)
@@ -418,14 +423,15 @@ func TestConcurrentCalls(t *testing.T) {
 	s := load(t, "incr")
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	errs := make(chan error, 200)
+	var out outcomes
 	for range 200 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for range 5 {
-				if _, err := e.Run(ctx, s, map[string]any{"counter": "shared"}).Int64(); err != nil {
-					errs <- err
+				_, err := e.Run(ctx, s, map[string]any{"counter": "shared"}).Int64()
+				if !out.add(err) || err != nil && !strings.Contains(err.Error(), "NOSCRIPT") {
+					t.Error(err)
 				}
 			}
 		}()
@@ -436,13 +442,9 @@ func TestConcurrentCalls(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if n, _ := c.Get(ctx, "shared").Int(); n != 1000 {
-		t.Errorf("counter = %d, want 1000", n)
-	}
+	n, _ := c.Get(ctx, "shared").Int64()
+	t.Logf("%s; counter %d", &out, n)
+	out.check(t, n)
 }
 
 func TestDecodeError(t *testing.T) {

@@ -73,12 +73,20 @@ func (traceHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 
 func (traceHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return next
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		for _, cmd := range cmds {
+			if s, ok := engine.ScriptOf(cmd); ok {
+				fmt.Printf("span %s (pipelined): script %s\n", cmd.Name(), s.Name())
+			}
+		}
+		return next(ctx, cmds)
+	}
 }
 
 // Hooks see which script runs: ScriptOf gives it, and the command's text
 // names it ("evalsha add@<sha1> 1 visits 5"). The first call of a script
-// on a fresh server is an EVALSHA answered NOSCRIPT, then its EVAL.
+// on a fresh server is an EVALSHA answered NOSCRIPT, then the same
+// again, pipelined after the SCRIPT LOAD of the script.
 func ExampleScriptOf() {
 	m, _ := miniredis.Run()
 	defer m.Close()
@@ -91,7 +99,7 @@ func ExampleScriptOf() {
 	fmt.Println(n, err)
 	// Output:
 	// span evalsha: script add
-	// span eval: script add
+	// span evalsha (pipelined): script add
 	// 5 <nil>
 }
 

@@ -42,11 +42,14 @@ func TestNoWritesReplica(t *testing.T) {
 			t.Fatalf("no-writes script on the replica = %q, %v", v, err)
 		}
 	}
-	if n := commandCalls(t, r, "evalsha_ro"); n != 3 {
-		t.Errorf("the replica ran EVALSHA_RO %d times, want 3 (the first answered NOSCRIPT, then EVAL_RO)", n)
+	if n := commandCalls(t, r, "evalsha_ro"); n != 4 {
+		t.Errorf("the replica ran EVALSHA_RO %d times, want 4 (the first answered NOSCRIPT, then SCRIPT LOAD and the same again)", n)
 	}
-	if n := commandCalls(t, r, "eval_ro"); n != 1 {
-		t.Errorf("EVAL_RO %d times, want 1", n)
+	if n := commandCalls(t, r, "eval_ro"); n != 0 {
+		t.Errorf("EVAL_RO %d times, want 0", n)
+	}
+	if n := commandCalls(t, r, `script\|load`); n != 1 {
+		t.Errorf("SCRIPT LOAD %d times, want 1", n)
 	}
 	write := parse(t, "write", "#!lua flags=no-writes\n%key k\nredis.call('SET', k, 'x')\nreturn 1")
 	err := engine.New(m).Run(ctx, write, map[string]any{"k": "k"}).Err()
@@ -140,6 +143,16 @@ func TestNoWritesClusterReplicas(t *testing.T) {
 	}
 	read := parse(t, "read", "#!lua flags=no-writes\n%key k\n%return string\nreturn redis.call('GET', k)")
 	incr := parse(t, "incr", "%key k\n%return integer\nreturn redis.call('INCR', k)")
+	// noScripts counts the EVALSHA_RO refused (NOSCRIPT) by the nodes:
+	// each is sent once more after SCRIPT LOAD.
+	noScripts := func(addrs []string) (n int) {
+		for _, a := range addrs {
+			c := redis.NewClient(&redis.Options{Addr: a})
+			n += failedCalls(t, c, "evalsha_ro")
+			c.Close()
+		}
+		return n
+	}
 	nodes := func(addrs []string, cmd string) (n int) {
 		for _, a := range addrs {
 			c := redis.NewClient(&redis.Options{Addr: a})
@@ -190,15 +203,15 @@ func TestNoWritesClusterReplicas(t *testing.T) {
 			t.Errorf("%s: a writing script = %d, %v", r.name, n, err)
 		}
 		if r.name == "ReadOnly" {
-			if n := nodes(cl.Replicas, "evalsha_ro"); n != calls {
-				t.Errorf("ReadOnly: the replicas ran EVALSHA_RO %d times, want all %d", n, calls)
+			if n, refused := nodes(cl.Replicas, "evalsha_ro"), noScripts(cl.Replicas); n != calls+refused {
+				t.Errorf("ReadOnly: the replicas ran EVALSHA_RO %d times, want all %d and %d refused", n, calls, refused)
 			}
 		}
 		c.Close()
 	}
 	ran := nodes(cl.Replicas, "evalsha_ro") + nodes(cl.Addrs, "evalsha_ro")
-	if ran != calls {
-		t.Errorf("EVALSHA_RO ran %d times over the cluster, want %d (one per call)", ran, calls)
+	if refused := noScripts(cl.Replicas) + noScripts(cl.Addrs); ran != calls+refused {
+		t.Errorf("EVALSHA_RO ran %d times over the cluster, want %d (one per call) and %d refused NOSCRIPT", ran, calls, refused)
 	}
 	if n := nodes(cl.Replicas, "evalsha"); n != 0 {
 		t.Errorf("a replica ran the writing script's EVALSHA %d times", n)
@@ -243,7 +256,7 @@ func TestNoWritesFailoverReplica(t *testing.T) {
 			t.Fatalf("no-writes script through the failover client = %q, %v", v, err)
 		}
 	}
-	if n := commandCalls(t, r, "evalsha_ro"); n != 3 {
-		t.Errorf("the replica ran EVALSHA_RO %d times, want 3", n)
+	if n := commandCalls(t, r, "evalsha_ro"); n != 4 {
+		t.Errorf("the replica ran EVALSHA_RO %d times, want 4 (one refused NOSCRIPT)", n)
 	}
 }

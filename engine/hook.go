@@ -68,19 +68,14 @@ func (h pipelineHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 		if err != nil {
 			settle(calls(all), err)
 		}
-		// Proven not executed: send these again, with their bodies, or
-		// once their library is loaded. The resend passes through this
-		// hook too, which does not send them a third time.
+		// Proven not executed: send these again once their script or
+		// library is loaded. The resend passes through this hook too,
+		// which does not send them a third time.
 		again := recoverCalls(ctx, calls((*Call).missing))
 		if len(again) == 0 {
 			return err
 		}
-		p := h.client.Pipeline()
-		for _, c := range again {
-			_ = p.Process(ctx, &c.cmd)
-		}
-		_, execErr := p.Exec(ctx)
-		settle(again, execErr)
+		resend(ctx, h.client, again)
 		for _, cmd := range cmds {
 			if err := cmd.Err(); err != nil {
 				return err

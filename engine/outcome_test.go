@@ -101,6 +101,22 @@ func commandCalls(t *testing.T, c *redis.Client, cmd string) int {
 	return n
 }
 
+// failedCalls reads how many calls of a command failed on a server
+// (INFO commandstats).
+func failedCalls(t *testing.T, c *redis.Client, cmd string) int {
+	t.Helper()
+	info, err := c.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`cmdstat_` + cmd + `:.*failed_calls=(\d+)`).FindStringSubmatch(info)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
 // notNotExecuted fails unless err is an error that admits the script ran
 // (a script error, or outcome unknown) and carries the server's reply.
 func ranWithError(t *testing.T, err error, reply string) {

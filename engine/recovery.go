@@ -15,9 +15,10 @@ import (
 // EVALSHA) or function ("Function not found" to FCALL). Either reply is
 // a refusal only if the server says so after it: the script could have
 // answered the same text itself, from its code or from data (see
-// judge). A call proven refused is sent once more, as EVAL or after
-// FUNCTION LOAD; a call that meets the same refusal after that resend is
-// not sent a third time: ErrNotExecuted, proven as the first.
+// judge). A call proven refused is sent once more, after SCRIPT LOAD or
+// FUNCTION LOAD (as EVAL on a client of unknown kind); a call that meets
+// the same refusal after that resend is not sent a third time:
+// ErrNotExecuted, proven as the first.
 
 // noScript reports whether the call is an EVALSHA answered NOSCRIPT.
 func (c *Call) noScript() bool {
@@ -55,10 +56,16 @@ func (c *Call) resent() bool { return c.marker.state.Load()&markResent != 0 }
 
 // recoverCalls sorts out calls whose last reply says the server lacks
 // their script or function (others are left alone): those the server
-// proves did not run are made ready for their one resend (the library
-// loaded, for FCALL) and returned; those already resent are marked not
-// run instead. The calls may belong to different engines of one client:
-// each is served by its own (its library, its node).
+// proves did not run are made ready for their one resend and returned;
+// those already resent are marked not run instead. The calls may belong
+// to different engines of one client: each is served by its own (its
+// library, its nodes). Before the resend, the scripts are loaded where
+// they stay loaded (SCRIPT LOAD: Redis 7.4 and Valkey 8.1 evict scripts
+// sent with EVAL, not those): on a cluster or ring here, on the node that
+// answered (every node when none was noted); on a single server in the
+// resend's own pipeline (see resend). Only a client of unknown kind,
+// whose SCRIPT LOAD could reach another server than its calls, gets
+// EVAL. A library is loaded with FUNCTION LOAD.
 func recoverCalls(ctx context.Context, calls []*Call) []*Call {
 	var scripts, functions []*Call
 	for _, c := range calls {
@@ -71,26 +78,39 @@ func recoverCalls(ctx context.Context, calls []*Call) []*Call {
 	}
 	var again []*Call
 	libs := map[*Engine]error{} // FUNCTION LOAD's answer, once per engine
+	loads := map[loadAt]error{} // SCRIPT LOAD's answer, once per node and script
 	for _, c := range append(provenNoScript(ctx, scripts), provenNoFunction(ctx, functions)...) {
 		if c.resent() {
 			c.marker.notRun = true
 			continue
 		}
-		if c.marker.fcall {
+		var err error
+		switch kind := c.prep.engine.kind; {
+		case c.marker.fcall:
 			e := c.prep.engine
-			err, done := libs[e]
-			if !done {
+			var done bool
+			if err, done = libs[e]; !done {
 				err = e.loadLibrary(ctx)
 				libs[e] = err
 			}
-			if err != nil {
-				// The library did not load (it does not compile, say):
-				// the call did not run, and that is its answer.
-				c.cmd.SetErr(err)
-				continue
+		case kind == kindCluster || kind == kindRing:
+			at := loadAt{c.variant(), nil}
+			if c.odd != nil {
+				at.node = c.odd.node
 			}
-		} else {
+			var done bool
+			if err, done = loads[at]; !done {
+				err = c.loadOnNodes(ctx)
+				loads[at] = err
+			}
+		case kind == kindUnknown:
 			c.useEval()
+		}
+		if err != nil {
+			// The script or library did not load (it does not compile,
+			// say): the call did not run, and that is its answer.
+			c.cmd.SetErr(err)
+			continue
 		}
 		c.cmd.Cmd.SetErr(nil) // the refusal is spent; not an attempt's outcome
 		c.marker.forget()
@@ -101,6 +121,62 @@ func recoverCalls(ctx context.Context, calls []*Call) []*Call {
 	return again
 }
 
+// loadAt is a script loaded on a node (nil: on every node).
+type loadAt struct {
+	v    *variant
+	node *redis.Client
+}
+
+// loadOnNodes loads a call's script on the node of a cluster or ring that
+// answered it, or on every node when none was noted.
+func (c *Call) loadOnNodes(ctx context.Context) error {
+	load := func(ctx context.Context, n *redis.Client) error {
+		return n.ScriptLoad(ctx, c.variant().text).Err()
+	}
+	if c.odd != nil && c.odd.node != nil {
+		return load(ctx, c.odd.node)
+	}
+	switch cl := c.prep.engine.client.(type) {
+	case *redis.ClusterClient:
+		return cl.ForEachShard(ctx, load)
+	case *redis.Ring:
+		return cl.ForEachShard(ctx, load)
+	}
+	return nil
+}
+
+// resend sends calls made ready by recoverCalls in one pipeline of
+// client; on a single server, after a SCRIPT LOAD of each of their
+// scripts in that pipeline. A script that does not compile gives its
+// calls the compile error.
+func resend(ctx context.Context, client redis.UniversalClient, calls []*Call) {
+	p := client.Pipeline()
+	var loads []*redis.StringCmd
+	var loaded []*variant
+	for _, c := range calls {
+		if c.prep.engine.kind == kindSingle && c.sendsSHA() && !slices.Contains(loaded, c.variant()) {
+			loaded = append(loaded, c.variant())
+			loads = append(loads, p.ScriptLoad(ctx, c.variant().text))
+		}
+	}
+	for _, c := range calls {
+		_ = p.Process(ctx, &c.cmd)
+	}
+	_, err := p.Exec(ctx)
+	settle(calls, err)
+	for i, l := range loads {
+		if l.Err() == nil {
+			continue
+		}
+		for _, c := range calls {
+			if c.variant() == loaded[i] && c.noScript() {
+				c.marker.notRun = false // the compile error says more than the proof
+				c.cmd.SetErr(l.Err())
+			}
+		}
+	}
+}
+
 // provenNoScript returns those of calls (EVALSHA answered NOSCRIPT) that
 // did not run: SCRIPT EXISTS, asked after the reply of the node that
 // answered (see answeredBy), says it lacks the script, so it cannot
@@ -108,8 +184,8 @@ func recoverCalls(ctx context.Context, calls []*Call) []*Call {
 // sent there.
 //
 // Calls refused together (after SCRIPT FLUSH, on a new node) must each
-// be proven, though the first to be sent again as EVAL loads the script
-// for all: so a SCRIPT EXISTS of another call counts too when it was
+// be proven, though the first to be sent again loads the script for
+// all: so a SCRIPT EXISTS of another call counts too when it was
 // sent after this call's reply came back, and the calls proven wait
 // two round trips before they go out again, so that the replies still
 // on their way come back and ask first. Both are for liveness alone: a

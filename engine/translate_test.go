@@ -86,7 +86,7 @@ func TestHookSeesScript(t *testing.T) {
 	if len(h.seen) == 0 || !strings.HasPrefix(h.seen[0], want) {
 		t.Errorf("hook saw %q, want %q first", h.seen, want)
 	}
-	// Every engine command (EVALSHA, the EVAL after NOSCRIPT, the queued
+	// Every engine command (EVALSHA, the EVALSHA after NOSCRIPT and SCRIPT LOAD, the queued
 	// EVALSHA) and only those: the connection's own commands and the GET
 	// are not scripts.
 	var calls []string
@@ -97,7 +97,7 @@ func TestHookSeesScript(t *testing.T) {
 			t.Errorf("ScriptOf missed %q", text)
 		}
 	}
-	if got := strings.Join(calls, ", "); got != "evalsha jobs/push, eval jobs/push, evalsha jobs/push" {
+	if got := strings.Join(calls, ", "); got != "evalsha jobs/push, evalsha jobs/push, evalsha jobs/push" {
 		t.Errorf("ScriptOf in hooks: %s\n%q", got, h.seen)
 	}
 	if _, ok := engine.ScriptOf(redis.NewCmd(ctx, "evalsha", "x", 0)); ok {
