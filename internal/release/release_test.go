@@ -76,6 +76,8 @@ func TestVerify(t *testing.T) {
 		{"work replace", "go.work", "go 1.22.0\n\nuse (\n\t./app\n\t./lib\n)\n\nreplace github.com/redislua/redislua/lib => ./lib\n", "go.work: no replace github.com/redislua/redislua/app v0.1.0 => ./app"},
 		{"unlisted", "versions.txt", "lib v0.1.0\n", "go.work uses app, which versions.txt does not list"},
 		{"changelog", "lib/CHANGELOG.md", "# Changelog\n\n## v0.1.00 — x\n", "lib/CHANGELOG.md has no entry for v0.1.0"},
+		{"elf", "lib/tool", "\x7fELF\x02\x01\x01", "build outputs in the tree (git rm --cached them and list them in .gitignore): lib/tool"},
+		{"mach-o", "app/app", "\xcf\xfa\xed\xfe\x07", "build outputs in the tree (git rm --cached them and list them in .gitignore): app/app"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := miniRepo(t)
@@ -262,5 +264,36 @@ func TestClosure(t *testing.T) {
 	graph := "app a@v1\na@v1 b@v2\nb@v2 c@v1\nb@v1 d@v1\nx@v1 y@v1\nc@v1 a@v1\n"
 	if got := strings.Join(closure(graph, "a"), " "); got != "a b c d" {
 		t.Errorf("closure = %q, want a b c d (every version of a module counts)", got)
+	}
+}
+
+// TestVerifyNoBinariesTracked: in a git work tree only what git tracks
+// counts: a build output .gitignore keeps out is fine, a tracked one is
+// refused.
+func TestVerifyNoBinariesTracked(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := miniRepo(t)
+	writeTree(t, dir, map[string]string{".gitignore": "/tool\n", "tool": "\x7fELF", "lib/kept": "\x7fELF"})
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.email=t@t", "-c", "user.name=t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	git("add", ".")
+	repo, err := ReadRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := repo.VerifyNoBinaries(); err == nil || !strings.Contains(err.Error(), "lib/kept") || strings.Contains(err.Error(), ": tool") {
+		t.Errorf("VerifyNoBinaries = %v, want lib/kept alone", err)
+	}
+	git("rm", "-q", "--cached", "lib/kept")
+	if err := repo.VerifyNoBinaries(); err != nil {
+		t.Errorf("after git rm --cached: %v", err)
 	}
 }

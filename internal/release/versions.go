@@ -188,6 +188,9 @@ func (r *Repo) Verify() error {
 	if err := r.VerifyDocs(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := r.VerifyNoBinaries(); err != nil {
+		errs = append(errs, err)
+	}
 	wf, err := r.readWork()
 	if err != nil {
 		return err
