@@ -31,20 +31,36 @@ const (
 )
 
 // exitError carries an exit code; its message is printed on stderr
-// unless empty.
+// unless empty. Its cause, when it has one, is the error it reports
+// (with the Redis URL's secrets hidden): errors.Is and errors.As see the
+// engine's outcome classes and error types through it.
 type exitError struct {
-	code int
-	msg  string
+	code  int
+	msg   string
+	cause error
 }
 
 func (e *exitError) Error() string { return e.msg }
+func (e *exitError) Unwrap() error { return e.cause }
+
+// failErr is a runtime error of the server given by raw, exit 1: the
+// message is err's with the URL's secrets hidden, prefixed by prefix
+// when it is not empty; the error is its cause.
+func failErr(prefix string, err error, raw string) error {
+	r := redacted(err, raw)
+	msg := r.Error()
+	if prefix != "" {
+		msg = prefix + ": " + msg
+	}
+	return &exitError{code: ExitScript, msg: msg, cause: r}
+}
 
 func usagef(format string, args ...any) error {
-	return &exitError{ExitUsage, fmt.Sprintf(format, args...)}
+	return &exitError{code: ExitUsage, msg: fmt.Sprintf(format, args...)}
 }
 
 func failf(format string, args ...any) error {
-	return &exitError{ExitScript, fmt.Sprintf(format, args...)}
+	return &exitError{code: ExitScript, msg: fmt.Sprintf(format, args...)}
 }
 
 // env is what the command reads of its environment.

@@ -549,7 +549,7 @@ func (e *env) callErr(c *ucli.Context, err error) error {
 		}
 		return &exitError{code: ExitScript}
 	}
-	return failf("%s", redactErr(err, c.String("redis")+e.getenv("REDIS_URL")))
+	return failErr("", err, e.redisURL(c))
 }
 
 // jsonable turns replies into values encoding/json prints: error values
@@ -943,7 +943,7 @@ func (e *env) loadFunctions(c *ucli.Context, client redis.UniversalClient, all m
 		err = load(c.Context, client)
 	}
 	if err != nil {
-		return failf("FUNCTION LOAD %s: %s", lib.Name, redactErr(err, c.String("redis")+e.getenv("REDIS_URL")))
+		return failErr("FUNCTION LOAD "+lib.Name, err, e.redisURL(c))
 	}
 	fmt.Fprintf(e.stdout, "library %s\n", lib.Name)
 	scripts := make([]string, 0, len(lib.Functions))

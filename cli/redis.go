@@ -18,13 +18,19 @@ import (
 	ucli "github.com/urfave/cli/v2"
 )
 
+// redisURL is the Redis URL the command uses: --redis, else $REDIS_URL,
+// else "" (the embedded Redis).
+func (e *env) redisURL(c *ucli.Context) string {
+	if raw := c.String("redis"); raw != "" {
+		return raw
+	}
+	return e.getenv("REDIS_URL")
+}
+
 // connect returns the client of --redis or $REDIS_URL, or of an embedded
 // in-memory Redis (with a note on stderr), and a function that closes it.
 func (e *env) connect(c *ucli.Context) (redis.UniversalClient, func(), error) {
-	raw := c.String("redis")
-	if raw == "" {
-		raw = e.getenv("REDIS_URL")
-	}
+	raw := e.redisURL(c)
 	if raw == "" {
 		m := miniredis.NewMiniRedis()
 		if err := m.StartAddr("127.0.0.1:0"); err != nil {
