@@ -38,7 +38,7 @@ func Decode(t Type, reply any) (any, error) {
 	case Integer:
 		switch r := reply.(type) {
 		case int64:
-			return r, nil
+			return reply, nil // as it is: boxing r again would allocate
 		case string:
 			n, err := strconv.ParseInt(r, 10, 64)
 			if err == nil {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/resolve"
@@ -22,20 +21,16 @@ import (
 //
 // Ordered gives the values by position instead of by name.
 //
-// Values are read while Run or Queue binds them and not kept: a map or
-// a struct written at the call stays on the caller's stack (what it
-// holds, the strings and slices, goes into the command).
+// Values are read while Run or Queue binds them and not kept (what they
+// hold, the strings and slices, goes into the command).
 type Values = any
 
 // Ordered is the values of a call by position, in the script's
 // declaration order: its keys, then its arguments (resolve.Script's Keys,
 // then Args). It spares looking each parameter up by name where the
 // order is known by construction: the code redis-lua gen writes passes
-// its parameters this way. (It does not spare memory: an Ordered
-// literal's array is allocated, where a map literal written at the
-// call is not; see Values.) Each value is checked and encoded as a
-// named one would be;
-// a count other than the script's is an *ArgsError. Hand-written code
+// its parameters this way. Each value is checked and encoded as a named
+// one would be; a count other than the script's is an *ArgsError. Hand-written code
 // is clearer, and safer against a reordered signature, with a map or a
 // struct.
 type Ordered []any
@@ -110,12 +105,7 @@ func bind(s *resolve.Script, values any, dst []any) error {
 			put(len(keys)+i, p, nil, false)
 		}
 	default:
-		if contentEscapes {
-			// Never runs: shows the compiler that what the values point
-			// to escapes, which hide conceals.
-			escaped = *values.(*any)
-		}
-		r, err := newReader(s, hide(values))
+		r, err := newReader(s, values)
 		if err != nil {
 			return err
 		}
@@ -143,45 +133,6 @@ func bind(s *resolve.Script, values any, dst []any) error {
 	return e
 }
 
-// hide returns v unchanged, hidden from the compiler's escape analysis.
-//
-// The reflection in newReader makes the compiler think a call's values
-// escape, so every map literal a caller writes, e.g.
-// e.Run(ctx, s, map[string]any{"k": k, "n": n}), would be allocated on
-// the heap: two allocations and ~300 bytes per call, more than the
-// engine's own work (BenchmarkPipeline100: client CPU per call 1.37 µs
-// with the map on the heap, 1.12 µs with it on the caller's stack, as
-// with engine.Ordered; go-redis's EvalSha 1.06 µs).
-//
-// Only the values' own memory is hidden: the map, the struct, or the
-// box of a struct passed by value, which may then live in the caller's
-// frame. What that memory points to is still seen to escape
-// (contentEscapes), so the strings, slices and boxes a struct's fields
-// hold are on the heap, where the command may keep them, and so are
-// the entries of any map. The hidden memory itself is only read, and
-// only during bind, by a reader that lives in bind's frame (so that a
-// growing stack moves the pointers it holds): maps are read through
-// copies (MapIndex, MapRange), the fields of an addressable struct are
-// copied by Interface, and a struct passed by value is copied before
-// its fields are read. TestValuesStayOnStack and TestStructByValueCopied
-// check both sides.
-//
-// It copies the interface's two words as integers, which neither the
-// escape analysis nor -race's pointer checks follow; the words are
-// written to a local, never to the heap, so no write barrier is missed.
-func hide(v any) any {
-	w := *(*[2]uintptr)(unsafe.Pointer(&v))
-	return *(*any)(unsafe.Pointer(&w))
-}
-
-// contentEscapes is always false and escaped never written: they make
-// the compiler see that what a call's values point to escapes (see
-// hide).
-var (
-	contentEscapes = false
-	escaped        any
-)
-
 // at returns the i-th ordered value, if there is one.
 func at(vs Ordered, i int) (any, bool) {
 	if i < len(vs) {
@@ -198,10 +149,9 @@ func b2i(b bool) int {
 }
 
 // reader reads the named values of a map with string keys or of a
-// struct. It holds hidden pointers (see hide): it lives in bind's frame
-// and is dropped when bind returns.
+// struct.
 type reader struct {
-	rv     reflect.Value // the map, or the struct (addressable)
+	rv     reflect.Value // the map, or the struct
 	kt     reflect.Type  // the map's key type
 	fields []structField // the struct's fields
 	bound  map[string]int
@@ -212,14 +162,6 @@ func newReader(s *resolve.Script, values any) (r reader, err error) {
 	rv := reflect.ValueOf(values)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		rv = rv.Elem()
-	}
-	if rv.Kind() == reflect.Struct && !rv.CanAddr() {
-		// A struct passed by value may sit in its caller's frame (see
-		// hide); its fields read in place would be handed out as
-		// pointers into it, so they are read from a copy.
-		c := reflect.New(rv.Type()).Elem()
-		c.Set(rv)
-		rv = c
 	}
 	r.rv = rv
 	switch {

@@ -29,10 +29,8 @@ type pairValues struct {
 
 // TestStructByValueCopied queues calls whose values are structs passed
 // by value or by pointer, then overwrites the stack they were built on
-// before the pipeline runs: the values sent are the ones queued. (The
-// engine lets values stay in their caller's frame; a struct passed by
-// value must be copied before its fields are handed to the command, and
-// what the fields point to must not be left on the stack.)
+// before the pipeline runs: the values sent are the ones queued, nothing
+// the command holds points into a dead frame.
 func TestStructByValueCopied(t *testing.T) {
 	fsys := fstest.MapFS{"pair.lua": {Data: []byte("%key k\n%arg v string\n%arg tags list\n%arg raw\n%arg n integer\n%arg s string\n%return list\nreturn {k, v, cjson.encode(tags), raw, tostring(n), s}\n")}}
 	s, err := resolve.New(fsys).Load("pair")

@@ -637,6 +637,16 @@ func (c *Call) Int64() (int64, error) {
 	if cmd, ok := c.untyped(); ok {
 		return cmd.Int64()
 	}
+	if c.Script().Return() == codec.Integer {
+		// The decoded result as it is (Scan would move n to the heap).
+		v, err := c.Result()
+		if err != nil {
+			return 0, err
+		}
+		if n, ok := v.(int64); ok {
+			return n, nil
+		}
+	}
 	var n int64
 	return n, c.Scan(&n)
 }

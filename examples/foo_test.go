@@ -116,6 +116,20 @@ func BenchmarkCall(b *testing.B) {
 			}
 		}
 	})
+	// go-redis's own EvalSha of the same script and values: the baseline
+	// the typed paths meet in allocations (the script loaded first).
+	if err := rdb.ScriptLoad(ctx, script.Source()).Err(); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("impl=goredis", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := range b.N {
+			board, player, points, max := keys[i%len(keys)], players[i%len(players)], int64(i), int64(1<<40+i)
+			if _, err := rdb.EvalSha(ctx, script.SHA1(), []string{board}, player, points, max).Int64(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("impl=generated", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := range b.N {
