@@ -133,11 +133,12 @@ Examples:
   REDIS_URL=redis://localhost:6379/0 redis-lua load`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "dir", Value: "lua", Usage: "the script root: names and includes cannot leave it"},
-			&ucli.StringFlag{Name: "redis", Usage: "Redis URL: redis://[user:password@]host:port/db, rediss:// for TLS, redis+cluster://host:port,host:port for a cluster (default $REDIS_URL; without either, an embedded in-memory Redis)"},
+			&ucli.StringFlag{Name: "redis", Aliases: []string{"u"}, Usage: "the Redis server: host:port, host (port 6379), :port (host 127.0.0.1), or a URL: redis://[user:password@]host:port/db, rediss:// for TLS, redis+cluster://host:port,host:port for a cluster, unix:///path/to.sock (default $REDIS_URL; without either, an embedded in-memory Redis)"},
 			&ucli.BoolFlag{Name: "cluster", Usage: "treat --redis as the seed of a Redis Cluster"},
-			&ucli.BoolFlag{Name: "functions", Usage: "run and exec call the script through a Redis 7 function (FCALL), its library loaded when the server lacks it"},
+			&ucli.BoolFlag{Name: "functions", Usage: "run and exec call the script through a Redis 7 function (FCALL), its library loaded when the server lacks it; load loads a library"},
+			&ucli.StringFlag{Name: "library", Usage: "the function library `NAME` (letters, digits, _; implies --functions) that load loads and run calls through (default the --dir's base name)"},
 		},
-		Commands:             e.withUsageErrors(append(e.commands(), e.genCommand(), e.completionCommand(), e.manCommand())),
+		Commands:             e.withUsageErrors(append(e.commands(), e.genCommand(), e.lspCommand(), e.completionCommand(), e.manCommand(), e.versionCommand())),
 		EnableBashCompletion: true,
 		Writer:               e.stdout,
 		ErrWriter:            e.stderr,
@@ -173,27 +174,37 @@ func (e *env) withUsageErrors(cmds []*ucli.Command) []*ucli.Command {
 	return cmds
 }
 
-// interspersed moves the flags written after a command's arguments
-// before them (urfave/cli stops reading flags at the first argument), so
-// that "inspect create_foo --json" means "inspect --json create_foo". A
-// flag that takes a value keeps it; "--" ends the flags.
+// interspersed puts the command line in the order urfave/cli reads
+// (it stops reading flags at the first argument, and reads a flag only
+// at the level that defines it): the flags written after a command's
+// arguments go before them, so that "inspect create_foo --json" means
+// "inspect --json create_foo"; a global flag written after the command
+// (one the command does not define itself) goes before the command, so
+// that "run create_foo --dir lua --redis URL" means "--dir lua --redis
+// URL run create_foo". A flag that takes a value keeps it; "--" ends
+// the flags.
 func interspersed(app *ucli.App, args []string) []string {
 	out := make([]string, 0, len(args))
+	var moved []string // global flags found after the command
+	first := -1        // where the first command's name is in out
 	flags, cmds := app.Flags, app.Commands
-	i := 0
-	for i < len(args) {
-		// The flags and the command (or subcommand) at this level.
-		takes := func(name string) bool {
-			for _, f := range flags {
-				for _, n := range f.Names() {
-					if n == name {
-						_, isBool := f.(*ucli.BoolFlag)
-						return !isBool
-					}
+	lookup := func(fs []ucli.Flag, a string) (ucli.Flag, bool) {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		for _, f := range fs {
+			for _, n := range f.Names() {
+				if n == name {
+					return f, true
 				}
 			}
-			return false
 		}
+		return nil, false
+	}
+	takesValue := func(f ucli.Flag, a string) bool {
+		_, isBool := f.(*ucli.BoolFlag)
+		return !isBool && !strings.Contains(a, "=")
+	}
+	i := 0
+	for i < len(args) {
 		var cmd *ucli.Command
 		var rest []string // arguments of this level, after its flags
 		for ; i < len(args); i++ {
@@ -204,10 +215,17 @@ func interspersed(app *ucli.App, args []string) []string {
 				break
 			}
 			if strings.HasPrefix(a, "-") && len(a) > 1 {
-				out = append(out, a)
-				if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takes(name) && i+1 < len(args) {
+				f, local := lookup(flags, a)
+				dst := &out
+				if !local && first >= 0 {
+					if g, ok := lookup(app.Flags, a); ok {
+						f, dst = g, &moved
+					}
+				}
+				*dst = append(*dst, a)
+				if f != nil && takesValue(f, a) && i+1 < len(args) {
 					i++
-					out = append(out, args[i])
+					*dst = append(*dst, args[i])
 				}
 				continue
 			}
@@ -224,13 +242,20 @@ func interspersed(app *ucli.App, args []string) []string {
 			rest = append(rest, a)
 		}
 		if cmd == nil {
-			return append(out, rest...)
+			out = append(out, rest...)
+			break
+		}
+		if first < 0 {
+			first = len(out)
 		}
 		out = append(out, args[i])
 		i++
 		flags, cmds = cmd.Flags, cmd.Subcommands
 	}
-	return out
+	if len(moved) == 0 {
+		return out
+	}
+	return append(append(append([]string{}, out[:first]...), moved...), out[first:]...)
 }
 
 // loader opens the script root with os.OpenRoot, so that no name,

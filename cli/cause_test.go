@@ -90,3 +90,24 @@ func TestURLInUse(t *testing.T) {
 		}
 	}
 }
+
+// TestServerURL: the address forms redis-cli users write become URLs;
+// URLs stay as they are.
+func TestServerURL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"127.0.0.1:6380", "redis://127.0.0.1:6380"},
+		{"cache.internal", "redis://cache.internal:6379"},
+		{":7000", "redis://127.0.0.1:7000"},
+		{"[::1]:7000", "redis://[::1]:7000"},
+		{"[::1]", "redis://[::1]:6379"},
+		{"/run/redis.sock", "unix:///run/redis.sock"},
+		{"redis://u:p@h:1/2?read_timeout=1s", "redis://u:p@h:1/2?read_timeout=1s"},
+		{"rediss://h:1", "rediss://h:1"},
+		{"redis+cluster://a:1,b:2", "redis+cluster://a:1,b:2"},
+		{"", ""},
+	} {
+		if got := serverURL(tc.in); got != tc.want {
+			t.Errorf("serverURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

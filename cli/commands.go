@@ -129,10 +129,6 @@ lines.
 Examples:
   REDIS_URL=redis://localhost:6379/0 redis-lua --dir examples/lua load
   redis-lua --redis redis://localhost:6379/0 --dir examples/lua load --functions --library app`,
-			Flags: []ucli.Flag{
-				&ucli.BoolFlag{Name: "functions", Usage: "load a function library (Redis 7) instead of scripts"},
-				&ucli.StringFlag{Name: "library", Usage: "the library's `NAME` (letters, digits, _)"},
-			},
 			Action: e.load,
 		},
 		e.conformanceCommand(),
@@ -457,7 +453,7 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 	// once: go-redis notices a cancelled context only when its read
 	// times out.
 	var opts []engine.Option
-	if c.Bool("functions") {
+	if functions(c) {
 		// The script as a function library of its own (named by its
 		// content: loaded once per server, whatever runs it).
 		lib, err := engine.NewLibrary("redislua_"+funcWord(s.Name()), s)
@@ -477,7 +473,7 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 		// Interrupted while the script ran.
 		msg := "interrupted"
 		if c.String("redis") != "" || e.getenv("REDIS_URL") != "" {
-			msg += "; " + killScript(client, c.Bool("functions"))
+			msg += "; " + killScript(client, functions(c))
 		}
 		return &exitError{code: ExitInterrupt, msg: msg}
 	}
@@ -900,7 +896,7 @@ func (e *env) load(c *ucli.Context) error {
 	for _, n := range names {
 		list = append(list, all[n])
 	}
-	if c.Bool("functions") {
+	if functions(c) {
 		return e.loadFunctions(c, client, all)
 	}
 	if err := engine.New(client).Preload(c.Context, list...); err != nil {

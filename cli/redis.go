@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"sort"
@@ -59,6 +60,7 @@ func (e *env) connect(c *ucli.Context) (redis.UniversalClient, func(), error) {
 // last as conformance.ParseClusterURL reads them). A URL that does not
 // parse is a *urlError.
 func newClient(raw string, cluster bool) (redis.UniversalClient, error) {
+	raw = serverURL(raw)
 	if strings.HasPrefix(raw, "redis+cluster://") || strings.HasPrefix(raw, "rediss+cluster://") {
 		opt, err := conformance.ParseClusterURL(raw)
 		if err != nil {
@@ -76,6 +78,30 @@ func newClient(raw string, cluster bool) (redis.UniversalClient, error) {
 		}), nil
 	}
 	return redis.NewClient(opt), nil
+}
+
+// serverURL is the URL of a server written as redis-cli users write it:
+// host:port, host (port 6379), :port (host 127.0.0.1), [::1]:port, or a
+// socket's /path; a URL (anything holding "://") is returned as it is.
+func serverURL(raw string) string {
+	if raw == "" || strings.Contains(raw, "://") {
+		return raw
+	}
+	if strings.HasPrefix(raw, "/") {
+		return "unix://" + raw
+	}
+	host, port, err := net.SplitHostPort(raw)
+	if err != nil {
+		// No port: the whole is the host ([::1] or ::1 too).
+		host, port = strings.TrimSuffix(strings.TrimPrefix(raw, "["), "]"), "6379"
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if port == "" {
+		port = "6379"
+	}
+	return "redis://" + net.JoinHostPort(host, port)
 }
 
 // urlError is a URL that does not parse. Its text may quote pieces of

@@ -52,6 +52,22 @@ func versionText() string {
 	return b.String()
 }
 
+// versionCommand is "redis-lua version": what --version prints.
+func (e *env) versionCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:        "version",
+		Usage:       "print the version of redis-lua and of the modules it was built with (as --version)",
+		Description: "Example:\n  redis-lua version",
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("version takes no arguments")
+			}
+			fmt.Fprint(e.stdout, versionText())
+			return nil
+		},
+	}
+}
+
 func init() {
 	ucli.VersionPrinter = func(c *ucli.Context) {
 		fmt.Fprint(c.App.Writer, versionText())
