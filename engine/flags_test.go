@@ -3,10 +3,11 @@ package engine_test
 import (
 	"context"
 	"errors"
-	"github.com/redis/go-redis/v9"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/redistest"

@@ -3,12 +3,13 @@ package engine_test
 import (
 	"context"
 	"errors"
-	"github.com/redis/go-redis/v9"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/redistest"

@@ -61,14 +61,39 @@ func (e *Engine) hookNodes(ctx context.Context) {
 	if e.nodesHooked.Load() {
 		return
 	}
-	var err error
-	switch cl := e.client.(type) {
-	case *redis.ClusterClient:
-		err = cl.ForEachShard(ctx, func(ctx context.Context, n *redis.Client) error { hookNode(n); return nil })
-	case *redis.Ring:
-		err = cl.ForEachShard(ctx, func(ctx context.Context, n *redis.Client) error { hookNode(n); return nil })
-	}
+	err := eachServer(ctx, e.client, allNodes, func(ctx context.Context, n redis.Cmdable) error {
+		if n, ok := n.(*redis.Client); ok {
+			hookNode(n)
+		}
+		return nil
+	})
 	if err == nil {
 		e.nodesHooked.Store(true)
 	}
+}
+
+// servers says which servers of a cluster eachServer visits.
+type servers int
+
+const (
+	masters  servers = iota // a cluster's masters
+	allNodes                // every node of a cluster, replicas too
+)
+
+// eachServer calls fn, concurrently, for each server of client: the
+// masters or all the nodes of a cluster, the shards of a ring; for any
+// other client, once, with the client. The one place that chooses the
+// servers by the kind of client.
+func eachServer(ctx context.Context, client redis.UniversalClient, which servers, fn func(context.Context, redis.Cmdable) error) error {
+	node := func(ctx context.Context, n *redis.Client) error { return fn(ctx, n) }
+	switch c := client.(type) {
+	case *redis.ClusterClient:
+		if which == allNodes {
+			return c.ForEachShard(ctx, node)
+		}
+		return c.ForEachMaster(ctx, node)
+	case *redis.Ring:
+		return c.ForEachShard(ctx, node)
+	}
+	return fn(ctx, client)
 }

@@ -26,13 +26,6 @@ func (c *Call) noScript() bool {
 	return err != nil && c.sendsSHA() && strings.HasPrefix(err.Error(), "NOSCRIPT")
 }
 
-// noFunction reports whether the call is an FCALL answered "Function not
-// found".
-func (c *Call) noFunction() bool {
-	err := c.cmd.Err()
-	return err != nil && c.marker.fcall && strings.HasPrefix(err.Error(), "ERR Function not found")
-}
-
 // missing reports whether the call's last reply says the server lacks
 // its script or function.
 func (c *Call) missing() bool { return c.refusedFor(c.cmd.Err()) }
@@ -130,19 +123,13 @@ type loadAt struct {
 // loadOnNodes loads a call's script on the node of a cluster or ring that
 // answered it, or on every node when none was noted.
 func (c *Call) loadOnNodes(ctx context.Context) error {
-	load := func(ctx context.Context, n *redis.Client) error {
+	load := func(ctx context.Context, n redis.Cmdable) error {
 		return n.ScriptLoad(ctx, c.variant().text).Err()
 	}
 	if c.odd != nil && c.odd.node != nil {
 		return load(ctx, c.odd.node)
 	}
-	switch cl := c.prep.engine.client.(type) {
-	case *redis.ClusterClient:
-		return cl.ForEachShard(ctx, load)
-	case *redis.Ring:
-		return cl.ForEachShard(ctx, load)
-	}
-	return nil
+	return eachServer(ctx, c.prep.engine.client, allNodes, load)
 }
 
 // resend sends calls made ready by recoverCalls in one pipeline of
@@ -292,84 +279,24 @@ func (a *absences) since(node redis.Cmdable, sha string, step uint64) bool {
 // answeredBy returns the servers one of which answered the call: the
 // engine's client when it is one server (or of unknown kind); on a
 // cluster or ring, the node its nodeHook noted, or, when none did (a
-// node made before the engine could hook it), every master or shard,
-// each of which must then lack the script. Nil when they cannot be
+// node made before the engine could hook it), every node (replicas too:
+// a read-only call may go there), each of which must then lack the
+// script. Nil when they cannot be
 // listed: nothing can be proven.
 func (c *Call) answeredBy(ctx context.Context) []redis.Cmdable {
-	e := c.prep.engine
 	if c.odd != nil && c.odd.node != nil {
 		return []redis.Cmdable{c.odd.node}
 	}
 	var nodes []redis.Cmdable
 	var mu sync.Mutex
-	add := func(ctx context.Context, n *redis.Client) error {
+	err := eachServer(ctx, c.prep.engine.client, allNodes, func(ctx context.Context, n redis.Cmdable) error {
 		mu.Lock()
 		defer mu.Unlock()
 		nodes = append(nodes, n)
 		return nil
-	}
-	var err error
-	switch cl := e.client.(type) {
-	case *redis.ClusterClient:
-		err = cl.ForEachMaster(ctx, add)
-	case *redis.Ring:
-		err = cl.ForEachShard(ctx, add)
-	default:
-		return []redis.Cmdable{e.client}
-	}
+	})
 	if err != nil {
 		return nil
 	}
 	return nodes
-}
-
-// provenNoFunction returns those of calls (FCALL answered "Function not
-// found") that did not run: FUNCTION LIST, asked after the reply of the
-// node that answered (see answeredBy), names no library of the call's
-// engine. Each node is asked once per library.
-func provenNoFunction(ctx context.Context, calls []*Call) []*Call {
-	if len(calls) == 0 {
-		return nil
-	}
-	type libAt struct {
-		node redis.Cmdable
-		lib  string
-	}
-	known := map[libAt]bool{}
-	var proven []*Call
-	for _, c := range calls {
-		lib := c.prep.engine.lib.Name
-		nodes := c.answeredBy(ctx)
-		lacks := len(nodes) > 0
-		for _, node := range nodes {
-			at := libAt{node, lib}
-			v, ok := known[at]
-			if !ok {
-				libs, err := node.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: lib}).Result()
-				v = err == nil && len(libs) == 0
-				known[at] = v
-			}
-			lacks = lacks && v
-		}
-		if lacks {
-			proven = append(proven, c)
-		}
-	}
-	return proven
-}
-
-// loadLibrary loads the engine's library onto the server (every master
-// of a cluster); one that has it already is fine.
-func (e *Engine) loadLibrary(ctx context.Context) error {
-	load := func(ctx context.Context, c redis.Cmdable) error {
-		err := c.FunctionLoad(ctx, e.lib.Code).Err()
-		if err != nil && strings.Contains(err.Error(), "already exists") {
-			return nil
-		}
-		return err
-	}
-	if cl, ok := e.client.(*redis.ClusterClient); ok {
-		return cl.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return load(ctx, m) })
-	}
-	return load(ctx, e.client)
 }

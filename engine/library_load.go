@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// noFunction reports whether the call is an FCALL answered "Function not
+// found".
+func (c *Call) noFunction() bool {
+	err := c.cmd.Err()
+	return err != nil && c.marker.fcall && strings.HasPrefix(err.Error(), "ERR Function not found")
+}
+
+// provenNoFunction returns those of calls (FCALL answered "Function not
+// found") that did not run: FUNCTION LIST, asked after the reply of the
+// node that answered (see answeredBy), names no library of the call's
+// engine. Each node is asked once per library.
+func provenNoFunction(ctx context.Context, calls []*Call) []*Call {
+	if len(calls) == 0 {
+		return nil
+	}
+	type libAt struct {
+		node redis.Cmdable
+		lib  string
+	}
+	known := map[libAt]bool{}
+	var proven []*Call
+	for _, c := range calls {
+		lib := c.prep.engine.lib.Name
+		nodes := c.answeredBy(ctx)
+		lacks := len(nodes) > 0
+		for _, node := range nodes {
+			at := libAt{node, lib}
+			v, ok := known[at]
+			if !ok {
+				libs, err := node.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: lib}).Result()
+				v = err == nil && len(libs) == 0
+				known[at] = v
+			}
+			lacks = lacks && v
+		}
+		if lacks {
+			proven = append(proven, c)
+		}
+	}
+	return proven
+}
+
+// loadLibrary loads the engine's library onto the server (every master
+// of a cluster, every shard of a ring); one that has it already is fine.
+func (e *Engine) loadLibrary(ctx context.Context) error {
+	load := func(ctx context.Context, c redis.Cmdable) error {
+		err := c.FunctionLoad(ctx, e.lib.Code).Err()
+		if err != nil && strings.Contains(err.Error(), "already exists") {
+			return nil
+		}
+		return err
+	}
+	return eachServer(ctx, e.client, masters, load)
+}
