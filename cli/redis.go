@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -314,88 +312,3 @@ var schemeStart = regexp.MustCompile(`(?:rediss?(?:\+cluster)?|unix)://`)
 type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
-
-// killScript is what an interrupted call does on a real server: the
-// script may still be running there (Redis runs it to its end and
-// answers BUSY to everyone meanwhile), so it sends SCRIPT KILL (FUNCTION
-// KILL for a function) and says what happened.
-func killScript(client redis.UniversalClient, function bool) string {
-	ctx, cancel := context.WithTimeout(context.Background(), 11*time.Second)
-	defer cancel()
-	kill := "SCRIPT KILL"
-	if function {
-		kill = "FUNCTION KILL"
-	}
-	var err error
-	if cc, ok := client.(*redis.ClusterClient); ok {
-		// The script runs on one master, which go-redis cannot name for
-		// a keyless call: ask every master, and keep the answer of the
-		// one that was busy.
-		var mu sync.Mutex
-		var errs []error
-		cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
-			e := killOn(ctx, m, function)
-			mu.Lock()
-			errs = append(errs, e)
-			mu.Unlock()
-			return nil
-		})
-		err = busiest(errs)
-	} else if c, ok := client.(*redis.Client); ok {
-		err = killOn(ctx, c, function)
-	} else {
-		err = killWith(ctx, client, function)
-	}
-	switch {
-	case err == nil:
-		return "sent " + kill + ": the script was stopped"
-	case strings.Contains(err.Error(), "NOTBUSY"):
-		return "no script is running on the server any more"
-	case strings.Contains(err.Error(), "UNKILLABLE"):
-		return "the script has written, so Redis refuses to kill it (" + kill + ": UNKILLABLE): it runs to its end, and the server answers BUSY until then; only SHUTDOWN NOSAVE stops it, losing every write since the last save"
-	}
-	return kill + ": " + err.Error()
-}
-
-// killOn sends the kill to the server of c on a connection of its own
-// that waits 10 s for the answer, once: a busy server reads nothing
-// until the script has run its busy-reply-threshold (5 s by default),
-// and a pooled connection would time out after 3 s and be retried.
-func killOn(ctx context.Context, c *redis.Client, function bool) error {
-	opt := *c.Options()
-	opt.ReadTimeout, opt.MaxRetries, opt.PoolSize = 10*time.Second, -1, 1
-	k := redis.NewClient(&opt)
-	defer k.Close()
-	return killWith(ctx, k, function)
-}
-
-func killWith(ctx context.Context, c redis.Cmdable, function bool) error {
-	if function {
-		return c.FunctionKill(ctx).Err()
-	}
-	return c.ScriptKill(ctx).Err()
-}
-
-// busiest picks, of the answers of several masters, the one that says
-// the most: a kill that worked, then UNKILLABLE, then any other error,
-// then NOTBUSY (no master was running a script).
-func busiest(errs []error) error {
-	rank := func(err error) int {
-		switch {
-		case err == nil:
-			return 0
-		case strings.Contains(err.Error(), "UNKILLABLE"):
-			return 1
-		case strings.Contains(err.Error(), "NOTBUSY"):
-			return 3
-		}
-		return 2
-	}
-	best := errors.New("NOTBUSY no master answered")
-	for _, err := range errs {
-		if rank(err) < rank(best) {
-			best = err
-		}
-	}
-	return best
-}
