@@ -107,7 +107,10 @@ func (s *Server) publishAll(sn *snapshot) {
 }
 
 // tally counts the findings in one included file.
-type tally struct{ errors, warnings int }
+type tally struct {
+	errors, warnings int
+	first            string // the first error's message (else warning's)
+}
 
 // diagnose returns the diagnostics an open document causes, by URI: its
 // own, those of the files it includes, and on each %include line a sum
@@ -142,8 +145,14 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 			sums[at][file] = t
 		}
 		if sev == SeverityError {
+			if t.errors == 0 {
+				t.first = msg
+			}
 			t.errors++
 		} else {
+			if t.errors == 0 && t.warnings == 0 {
+				t.first = msg
+			}
 			t.warnings++
 		}
 	}
@@ -161,40 +170,56 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 
 	script, err := sn.load(d, name)
 	bad := map[int]bool{} // lines of the document with a load error
-	for _, one := range resolve.Flatten(err) {
-		var re resolve.Error
-		if !errors.As(one, &re) {
-			add(docFile, 1, 0, SeverityError, "load", one.Error())
-			continue
-		}
-		p := re.Pos()
-		msg := strings.TrimPrefix(one.Error(), p.String()+": ")
-		add(p.File, p.Line, p.Col, SeverityError, re.Kind(), msg)
-		if p.File == docFile || p.File == "" {
-			bad[p.Line] = true
-		} else if at := sn.includeLine(items, name, docFile, p.File); at > 0 {
-			bad[at] = true
-		}
-	}
-	var scripts []*resolve.Script
-	switch {
-	case script != nil:
-		scripts = sn.entriesOf(script, name)
-	case len(bad) > 0:
-		// The directives do not load: lint the Lua with the bad lines
-		// blanked out (each stays a line, so positions hold).
-		lines := strings.Split(d.text, "\n")
-		for n := range bad {
-			if n >= 1 && n <= len(lines) {
-				lines[n-1] = ""
+	report := func(err error) (more bool) {
+		for _, one := range resolve.Flatten(err) {
+			var re resolve.Error
+			if !errors.As(one, &re) {
+				add(docFile, 1, 0, SeverityError, "load", one.Error())
+				continue
+			}
+			p := re.Pos()
+			line := p.Line
+			if p.File != docFile && p.File != "" {
+				line = sn.includeLine(items, name, docFile, p.File)
+			}
+			if line > 0 && bad[line] {
+				continue // reported already
+			}
+			msg := strings.TrimPrefix(one.Error(), p.String()+": ")
+			add(p.File, p.Line, p.Col, SeverityError, re.Kind(), msg)
+			if line > 0 {
+				bad[line], more = true, true
 			}
 		}
+		return more
+	}
+	report(err)
+	var scripts []*resolve.Script
+	if script != nil {
+		scripts = sn.entriesOf(script, name)
+	} else if len(bad) > 0 {
+		// The resolver stops at a file's first error: blank the bad
+		// line out (it stays a line, so positions hold) and load again,
+		// for the next directive error, then the linter's findings.
+		lines := strings.Split(d.text, "\n")
 		pname := name
 		if pname == "" {
 			pname = strings.TrimSuffix(docFile, resolve.Ext)
 		}
-		if s, err := sn.loader.Parse(pname, strings.Join(lines, "\n")); err == nil {
-			scripts = []*resolve.Script{s}
+		for range 64 {
+			for n := range bad {
+				if n >= 1 && n <= len(lines) {
+					lines[n-1] = ""
+				}
+			}
+			s, err := sn.loader.Parse(pname, strings.Join(lines, "\n"))
+			if err == nil {
+				scripts = []*resolve.Script{s}
+				break
+			}
+			if !report(err) {
+				break
+			}
 		}
 	}
 	for _, s := range scripts {
@@ -227,7 +252,7 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 					r = rangeAt(d.lines, d.text, at, it.Name.Pos.Col)
 				}
 			}
-			out[d.uri] = append(out[d.uri], Diagnostic{Range: r, Severity: sev, Source: source, Message: t.String() + " in " + f})
+			out[d.uri] = append(out[d.uri], Diagnostic{Range: r, Severity: sev, Source: source, Message: t.String() + " in " + f + ": " + t.first})
 		}
 	}
 	return out
@@ -235,12 +260,6 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 
 func (t *tally) String() string {
 	var parts []string
-	plural := func(n int, w string) string {
-		if n == 1 {
-			return fmt.Sprintf("1 %s", w)
-		}
-		return fmt.Sprintf("%d %ss", n, w)
-	}
 	if t.errors > 0 {
 		parts = append(parts, plural(t.errors, "error"))
 	}
