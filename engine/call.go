@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
@@ -15,9 +16,19 @@ type Call struct {
 	cmd    scriptCmd
 	marker marker
 	prep   *prepared // the engine and the script, prepared
-	odd    *oddities // what most calls never have; nil until needed
 	buf    [6]any    // the command's arguments when they are few
-	val    any       // the decoded result, or a decodeFailure (see Result)
+	// early is an error found before sending.
+	early error
+	// answer is the outcome after which a resend was refused: the call's
+	// real outcome (the reply or the lost connection).
+	answer error
+	// node is the node of a cluster or ring that answered the call
+	// NOSCRIPT or "Function not found" (see nodeHook): the one to ask.
+	node *redis.Client
+	// decoded makes the decoded result (val, or err) once (see Result).
+	decoded sync.Once
+	val     any
+	err     error
 }
 
 // variant is the form of the script the call sends.
@@ -28,39 +39,7 @@ func (c *Call) variant() *variant {
 	return &c.prep.v[0]
 }
 
-// decodeFailure is the error of a call's result, kept in Call.val.
-type decodeFailure struct{ err error }
-
-// oddities are the rare states of a call, kept out of line so that a
-// Call stays in the 288-byte size class (measured: BenchmarkPipelinePaired
-// pays for every byte of the 10,000 calls a pipeline holds).
-type oddities struct {
-	err error // an error found before sending
-	// answer is the outcome after which a resend was refused: the call's
-	// real outcome (the reply or the lost connection).
-	answer error
-	// node is the node of a cluster or ring that answered the call
-	// NOSCRIPT or "Function not found" (see nodeHook): the one to ask.
-	node *redis.Client
-}
-
-// oddities returns the call's oddities, made when it has none.
-func (c *Call) oddities() *oddities {
-	if c.odd == nil {
-		c.odd = &oddities{}
-	}
-	return c.odd
-}
-
-// early returns the error found before sending, if any.
-func (c *Call) early() error {
-	if c.odd == nil {
-		return nil
-	}
-	return c.odd.err
-}
-
-func failed(err error) *Call { return &Call{odd: &oddities{err: err}} }
+func failed(err error) *Call { return &Call{early: err} }
 
 // scriptCmd is a call's command: go-redis never retries it on its own
 // (NoRetry), and every error go-redis sets on it is counted, so that the
@@ -116,18 +95,14 @@ type marker struct {
 	// (prepared.v[1]), for a server that does not run #! scripts.
 	blanked bool
 	// state holds markAsked (go-redis asked for the bytes: the request
-	// may have left) and markRefused (a resend was refused), and the
-	// state of the decoded result (markDecoding, markDecoded; see
-	// Call.Result). One word, not atomic.Bools and a sync.Once: it keeps
-	// a Call in the 288-byte size class.
+	// may have left), markRefused (a resend was refused) and markResent
+	// (sent again after a proven refusal).
 	state atomic.Uint32
 }
 
 const (
 	markAsked uint32 = 1 << iota
 	markRefused
-	markDecoding
-	markDecoded
 	markResent // sent again after a proven refusal: never a third time
 )
 
@@ -148,7 +123,7 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 		last := c.cmd.lastErr()
 		if !c.resendable(last) {
 			if m.state.Or(markRefused)&markRefused == 0 {
-				c.oddities().answer = last // a sent call has no early error
+				c.answer = last
 			}
 			return nil, errResendRefused
 		}
@@ -224,12 +199,12 @@ func (e *Engine) newCall(ctx context.Context, s *resolve.Script, values any) *Ca
 	args = append(args, cmd, &c.marker, nk)
 	args = args[:3+nk+na]
 	if err := bind(s, values, args[3:]); err != nil {
-		c.odd = &oddities{err: err}
+		c.early = err
 		return c
 	}
 	if e.kind == kindCluster && nk > 1 && !(c.prep.crossSlot && c.variant().flagged) {
 		if err := checkSlots(s, args[3:3+nk]); err != nil {
-			c.odd = &oddities{err: err}
+			c.early = err
 			return c
 		}
 	}

@@ -40,7 +40,7 @@ func (h nodeHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proc
 
 func (h nodeHook) note(cmd redis.Cmder, err error) {
 	if c := callIn(cmd); c != nil && c.refusedFor(err) {
-		c.oddities().node = h.node
+		c.node = h.node
 	}
 }
 

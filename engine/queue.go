@@ -16,7 +16,7 @@ func (e *Engine) Queue(ctx context.Context, p redis.Pipeliner, s *resolve.Script
 		return failed(&CallError{Outcome: ErrNotExecuted, Err: errNilPipeliner})
 	}
 	c := e.newCall(ctx, s, values)
-	if c.early() != nil {
+	if c.early != nil {
 		return c
 	}
 	if c.prep.fn != nil {

@@ -87,10 +87,7 @@ func recoverCalls(ctx context.Context, calls []*Call) []*Call {
 				libs[e] = err
 			}
 		case kind == kindCluster || kind == kindRing:
-			at := loadAt{c.variant(), nil}
-			if c.odd != nil {
-				at.node = c.odd.node
-			}
+			at := loadAt{c.variant(), c.node}
 			var done bool
 			if err, done = loads[at]; !done {
 				err = c.loadOnNodes(ctx)
@@ -126,8 +123,8 @@ func (c *Call) loadOnNodes(ctx context.Context) error {
 	load := func(ctx context.Context, n redis.Cmdable) error {
 		return n.ScriptLoad(ctx, c.variant().text).Err()
 	}
-	if c.odd != nil && c.odd.node != nil {
-		return load(ctx, c.odd.node)
+	if c.node != nil {
+		return load(ctx, c.node)
 	}
 	return eachServer(ctx, c.prep.engine.client, allNodes, load)
 }
@@ -284,8 +281,8 @@ func (a *absences) since(node redis.Cmdable, sha string, step uint64) bool {
 // script. Nil when they cannot be
 // listed: nothing can be proven.
 func (c *Call) answeredBy(ctx context.Context) []redis.Cmdable {
-	if c.odd != nil && c.odd.node != nil {
-		return []redis.Cmdable{c.odd.node}
+	if c.node != nil {
+		return []redis.Cmdable{c.node}
 	}
 	var nodes []redis.Cmdable
 	var mu sync.Mutex

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"runtime"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/codec"
@@ -20,30 +19,14 @@ func (c *Call) Result() (any, error) {
 		// Not memoized: a queued call gets its reply later.
 		return c.reply()
 	}
-	for {
-		st := c.marker.state.Load()
-		switch {
-		case st&markDecoded != 0:
-			if f, ok := c.val.(decodeFailure); ok {
-				return nil, f.err
-			}
-			return c.val, nil
-		case st&markDecoding == 0:
-			if c.marker.state.CompareAndSwap(st, st|markDecoding) {
-				c.decode()
-			}
-		default:
-			// Another goroutine is decoding: a rare race, and a
-			// short wait (decoding reads what is in memory).
-			runtime.Gosched()
-		}
-	}
+	c.decoded.Do(c.decode)
+	return c.val, c.err
 }
 
 // pending reports whether the call has neither a reply nor an error yet:
 // queued and not executed, or dropped by go-redis without a word.
 func (c *Call) pending() bool {
-	return c.early() == nil && c.prep != nil && c.cmd.Err() == nil && c.cmd.Val() == nil
+	return c.early == nil && c.prep != nil && c.cmd.Err() == nil && c.cmd.Val() == nil
 }
 
 // errNoReply is the error of a call that has no reply.
@@ -64,7 +47,7 @@ func (c *Call) Err() error {
 // Reply returns the raw reply and the raw error of the call, as go-redis
 // gives them.
 func (c *Call) Reply() (any, error) {
-	if err := c.early(); err != nil {
+	if err := c.early; err != nil {
 		return nil, err
 	}
 	return c.cmd.Val(), c.cmd.Err()
@@ -172,8 +155,8 @@ func (c *Call) untyped() (*redis.Cmd, bool) {
 // error classified: see doc.go for the classes.
 func (c *Call) reply() (any, error) {
 	switch {
-	case c.early() != nil:
-		return nil, c.early()
+	case c.early != nil:
+		return nil, c.early
 	case c.prep == nil:
 		return nil, &CallError{Outcome: ErrNotExecuted, Err: errZeroCall}
 	}
@@ -195,7 +178,7 @@ func (c *Call) reply() (any, error) {
 	if c.marker.refused() {
 		// A resend was refused: the call's outcome is the reply (or the
 		// lost connection) that did not prove the script had not run.
-		if answer := c.odd.answer; answer != nil && answer != err {
+		if answer := c.answer; answer != nil && answer != err {
 			return nil, c.classify(answer, true)
 		}
 		return nil, &CallError{Script: name, Outcome: ErrOutcomeUnknown, Err: err}
@@ -235,18 +218,17 @@ func (c *Call) classify(err error, resent bool) error {
 	return scriptError(c.Script(), err)
 }
 
-// decode decodes the result into c.val, for Result, which runs it once;
-// whatever happens, it marks the result decoded.
+// decode decodes the result into c.val or c.err, for Result, which runs
+// it once.
 func (c *Call) decode() {
-	defer c.marker.state.Or(markDecoded)
 	reply, err := c.reply()
 	if err != nil {
-		c.val = decodeFailure{err}
+		c.err = err
 		return
 	}
 	v, err := codec.Decode(c.Script().Return(), reply)
 	if err != nil {
-		c.val = decodeFailure{&DecodeError{Script: c.Script().Name(), Err: err}}
+		c.err = &DecodeError{Script: c.Script().Name(), Err: err}
 		return
 	}
 	c.val = v

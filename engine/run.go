@@ -10,7 +10,7 @@ import (
 // waits for the reply.
 func (e *Engine) Run(ctx context.Context, s *resolve.Script, values Values) *Call {
 	c := e.newCall(ctx, s, values)
-	if c.early() != nil {
+	if c.early != nil {
 		return c
 	}
 	if c.prep.fn != nil {

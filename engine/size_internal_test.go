@@ -9,14 +9,14 @@ import (
 	"github.com/redislua/redislua/resolve"
 )
 
-// TestCallSize keeps a Call in the 288-byte size class: every call
-// allocates one, and BenchmarkPipeline100 pays for each byte (the
-// sixth session brought it down from 320: the variant a bit of the
-// marker, the result's state bits of its word, a decode error kept in
-// the result).
+// TestCallSize keeps a Call in the 352-byte size class: every call
+// allocates one. It holds its states as plain fields and a sync.Once
+// (the sixth session packed them into bits and an out-of-line struct to
+// reach 288 bytes, for a pipeline figure that moved inside its noise;
+// BENCHMARKS.md, seventh session).
 func TestCallSize(t *testing.T) {
-	if n := unsafe.Sizeof(Call{}); n > 288 {
-		t.Errorf("a Call is %d bytes, over the 288-byte size class", n)
+	if n := unsafe.Sizeof(Call{}); n > 352 {
+		t.Errorf("a Call is %d bytes, over the 352-byte size class", n)
 	}
 }
 
