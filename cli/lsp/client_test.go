@@ -227,3 +227,12 @@ func has(ds []Diagnostic, parts ...string) bool {
 func pos(name string, c *testClient, line, col int) map[string]any {
 	return map[string]any{"textDocument": map[string]any{"uri": c.uri(name)}, "position": map[string]any{"line": line - 1, "character": col - 1}}
 }
+
+func must(tb testing.TB, err error) {
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func mkdirAll(p string) error        { return os.MkdirAll(p, 0o755) }
+func writeFile(p, text string) error { return os.WriteFile(p, []byte(text), 0o644) }
