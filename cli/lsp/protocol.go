@@ -18,13 +18,12 @@ const MaxMessage = 64 << 20
 
 // JSON-RPC error codes the server sends.
 const (
-	codeParseError       = -32700
-	codeInvalidRequest   = -32600
-	codeMethodNotFound   = -32601
-	codeInvalidParams    = -32602
-	codeInternalError    = -32603
-	codeNotInitialized   = -32002
-	codeRequestCancelled = -32800
+	codeParseError     = -32700
+	codeInvalidRequest = -32600
+	codeMethodNotFound = -32601
+	codeInvalidParams  = -32602
+	codeInternalError  = -32603
+	codeNotInitialized = -32002
 )
 
 // message is one JSON-RPC message as read: a request (ID and Method), a
