@@ -78,6 +78,14 @@ type env struct {
 	args []string
 }
 
+// flush writes out what the command has printed on stderr so far (it
+// is buffered): what the command says before waiting.
+func (e *env) flush() {
+	if f, ok := e.stderr.(interface{ Flush() error }); ok {
+		f.Flush()
+	}
+}
+
 // Main runs the command with args (without the program name) and returns
 // its exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -110,12 +118,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	}
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(stderr, "redis-lua: "+ee.msg)
+			fmt.Fprintln(e.stderr, "redis-lua: "+ee.msg)
 		}
 		return ee.code
 	}
 	// urfave/cli's own errors: unknown flags and commands.
-	fmt.Fprintln(stderr, "redis-lua: "+err.Error())
+	fmt.Fprintln(e.stderr, "redis-lua: "+err.Error())
 	return ExitUsage
 }
 
@@ -136,6 +144,7 @@ Examples:
 			&ucli.StringFlag{Name: "redis", Aliases: []string{"u"}, Usage: "the Redis server: host:port, host (port 6379), :port (host 127.0.0.1), or a URL: redis://[user:password@]host:port/db, rediss:// for TLS, redis+cluster://host:port,host:port for a cluster, unix:///path/to.sock (default $REDIS_URL; without either, an embedded in-memory Redis)"},
 			&ucli.BoolFlag{Name: "cluster", Usage: "treat --redis as the seed of a Redis Cluster"},
 			&ucli.BoolFlag{Name: "functions", Usage: "run and exec call the script through a Redis 7 function (FCALL), its library loaded when the server lacks it; load loads a library"},
+			&ucli.DurationFlag{Name: "timeout", Usage: "how long run and exec wait for a script's reply (`D`: 30s, 2m; default as long as it runs); past it the script is stopped as on Ctrl-C (SCRIPT KILL) and the command exits 1"},
 			&ucli.StringFlag{Name: "library", Usage: "the function library `NAME` (letters, digits, _; implies --functions) that load loads and run calls through (default the --dir's base name)"},
 		},
 		Commands:             e.withUsageErrors(append(e.commands(), e.genCommand(), e.lspCommand(), e.completionCommand(), e.manCommand(), e.versionCommand())),

@@ -36,7 +36,11 @@ func (e *env) connect(c *ucli.Context) (redis.UniversalClient, func(), error) {
 			return nil, nil, failf("embedded Redis: %v", err)
 		}
 		fmt.Fprintln(e.stderr, "redis-lua: no --redis or REDIS_URL: using an embedded in-memory Redis (its data is gone at exit)")
-		client := redis.NewClient(&redis.Options{Addr: m.Addr()})
+		opt := &redis.Options{Addr: m.Addr()}
+		if waitsForScripts(c) {
+			opt.ReadTimeout = -1
+		}
+		client := redis.NewClient(opt)
 		return client, func() {
 			client.Close()
 			if c.Context.Err() == nil {
@@ -47,22 +51,40 @@ func (e *env) connect(c *ucli.Context) (redis.UniversalClient, func(), error) {
 			}
 		}, nil
 	}
-	client, err := newClient(raw, c.Bool("cluster"))
+	client, err := newClientWaiting(raw, c.Bool("cluster"), waitsForScripts(c))
 	if err != nil {
 		return nil, nil, usagef("--redis %s: %v", redact(raw), redactErr(err, raw))
 	}
 	return client, func() { client.Close() }, nil
 }
 
+// waitsForScripts is whether the command runs scripts and so waits for
+// their replies as long as they run (run and exec), instead of the
+// client's default read timeout (5 s).
+func waitsForScripts(c *ucli.Context) bool {
+	return c.Command != nil && (c.Command.Name == "run" || c.Command.Name == "exec")
+}
+
 // newClient parses redis://, rediss:// and redis+cluster:// URLs (the
-// last as conformance.ParseClusterURL reads them). A URL that does not
-// parse is a *urlError.
+// last as conformance.ParseClusterURL reads them), and the address forms
+// of serverURL. A URL that does not parse is a *urlError.
 func newClient(raw string, cluster bool) (redis.UniversalClient, error) {
+	return newClientWaiting(raw, cluster, false)
+}
+
+// newClientWaiting is newClient; with wait, the client has no read
+// timeout (a script call waits as long as the script runs) unless the
+// URL sets one (?read_timeout=).
+func newClientWaiting(raw string, cluster, wait bool) (redis.UniversalClient, error) {
 	raw = serverURL(raw)
+	wait = wait && !hasQuery(raw, "read_timeout")
 	if strings.HasPrefix(raw, "redis+cluster://") || strings.HasPrefix(raw, "rediss+cluster://") {
 		opt, err := conformance.ParseClusterURL(raw)
 		if err != nil {
 			return nil, &urlError{err}
+		}
+		if wait {
+			opt.ReadTimeout = -1
 		}
 		return redis.NewClusterClient(opt), nil
 	}
@@ -70,12 +92,32 @@ func newClient(raw string, cluster bool) (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, &urlError{err}
 	}
+	if wait {
+		opt.ReadTimeout = -1
+	}
 	if cluster {
 		return redis.NewClusterClient(&redis.ClusterOptions{
 			Addrs: []string{opt.Addr}, Username: opt.Username, Password: opt.Password, TLSConfig: opt.TLSConfig,
+			ReadTimeout: opt.ReadTimeout,
 		}), nil
 	}
 	return redis.NewClient(opt), nil
+}
+
+// hasQuery is whether the URL raw has the query parameter key.
+func hasQuery(raw, key string) bool {
+	_, query, ok := strings.Cut(raw, "?")
+	if !ok {
+		return false
+	}
+	query, _, _ = strings.Cut(query, "#")
+	for _, kv := range strings.FieldsFunc(query, func(r rune) bool { return r == '&' || r == ';' }) {
+		k, _, _ := strings.Cut(kv, "=")
+		if k, err := url.QueryUnescape(k); err == nil && k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // serverURL is the URL of a server written as redis-cli users write it:

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -168,18 +170,19 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 	}
 	calls := make(chan *engine.Call, 1)
 	go func() { calls <- engine.New(client, opts...).Run(c.Context, s, vals) }()
+	var timeout <-chan time.Time
+	if d := c.Duration("timeout"); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timeout = t.C
+	}
 	var call *engine.Call
 	select {
 	case call = <-calls:
 	case <-c.Context.Done():
-	}
-	if c.Context.Err() != nil {
-		// Interrupted while the script ran.
-		msg := "interrupted"
-		if c.String("redis") != "" || e.getenv("REDIS_URL") != "" {
-			msg += "; " + killScript(client, functions(c))
-		}
-		return &exitError{code: ExitInterrupt, msg: msg}
+		return e.stopScript(c, client, "interrupted", ExitInterrupt, functions(c), calls)
+	case <-timeout:
+		return e.stopScript(c, client, fmt.Sprintf("no reply after --timeout %v", c.Duration("timeout")), ExitScript, functions(c), calls)
 	}
 	var v any
 	if c.Bool("raw") {
@@ -285,55 +288,117 @@ func jsonable(v any) any {
 	return v
 }
 
-// killScript is what an interrupted call does on a real server: the
-// script may still be running there (Redis runs it to its end and
-// answers BUSY to everyone meanwhile), so it sends SCRIPT KILL (FUNCTION
-// KILL for a function) and says what happened.
-func killScript(client redis.UniversalClient, function bool) string {
-	ctx, cancel := context.WithTimeout(context.Background(), 11*time.Second)
-	defer cancel()
+// stopScript is what a call that was interrupted (why is
+// "interrupted") or ran past --timeout does: on a real server the script
+// may still run there (Redis runs it to its end and answers BUSY to
+// everyone meanwhile), so it says at once that it sends SCRIPT KILL
+// (FUNCTION KILL for a function) on connections of its own, waits for
+// the answer (Redis reads it only once the script has run its
+// busy-reply-threshold, 5 s by default), and reports it; a second
+// Ctrl-C ends the wait at once, the kill's outcome unknown. It never
+// sends SHUTDOWN NOSAVE. The exit code is code, or 130 after a second
+// Ctrl-C.
+func (e *env) stopScript(c *ucli.Context, client redis.UniversalClient, why string, code int, function bool, calls <-chan *engine.Call) error {
+	if e.redisURL(c) == "" {
+		if code != ExitInterrupt {
+			why += " (the embedded Redis cannot stop a script: it ends with the command)"
+		}
+		return &exitError{code: code, msg: why}
+	}
 	kill := "SCRIPT KILL"
 	if function {
 		kill = "FUNCTION KILL"
 	}
-	var err error
+	// Caught from now on: a second Ctrl-C ends the wait.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	fmt.Fprintf(e.stderr, "redis-lua: %s: sending %s (Redis answers once the script has run busy-reply-threshold, 5 s by default; Ctrl-C again to exit without waiting)\n", why, kill)
+	e.flush()
+	answer := make(chan string, 1)
+	go func() { answer <- killScript(client, function, calls) }()
+	select {
+	case a := <-answer:
+		return &exitError{code: code, msg: kill + ": " + a}
+	case <-sig:
+		return &exitError{code: ExitInterrupt, msg: "interrupted again: exiting without " + kill + "'s answer: whether the script was stopped is unknown"}
+	}
+}
+
+// killScript sends the kill until the server takes it, and says what
+// happened: stopped, refused (the script has written: UNKILLABLE), or
+// no script running (NOTBUSY) once the call has ended. A NOTBUSY while
+// the call still waits (the kill overtook the script) or a connection
+// error is retried.
+func killScript(client redis.UniversalClient, function bool, calls <-chan *engine.Call) string {
+	ended := func() bool {
+		select {
+		case <-calls:
+			return true
+		default:
+			return false
+		}
+	}
+	var notBusy time.Time
+	for attempt := 1; ; attempt++ {
+		err := killOnce(client, function)
+		switch {
+		case err == nil:
+			return "the script was stopped"
+		case strings.Contains(err.Error(), "UNKILLABLE"):
+			return "refused (UNKILLABLE): the script has written, so Redis lets it run to its end and answers BUSY to every other command until then; redis-lua sends nothing more"
+		case strings.Contains(err.Error(), "NOTBUSY"):
+			if notBusy.IsZero() {
+				notBusy = time.Now()
+			}
+			if ended() || time.Since(notBusy) > 2*time.Second {
+				return "no script was running any more (NOTBUSY): it had ended"
+			}
+		default:
+			if ended() || attempt >= 20 {
+				return err.Error()
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// killOnce sends the kill to the server (every master of a cluster) and
+// returns the answer that says the most.
+func killOnce(client redis.UniversalClient, function bool) error {
+	ctx := context.Background()
 	if cc, ok := client.(*redis.ClusterClient); ok {
 		// The script runs on one master, which go-redis cannot name for
 		// a keyless call: ask every master, and keep the answer of the
 		// one that was busy.
 		var mu sync.Mutex
 		var errs []error
-		cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
+		err := cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
 			e := killOn(ctx, m, function)
 			mu.Lock()
 			errs = append(errs, e)
 			mu.Unlock()
 			return nil
 		})
-		err = busiest(errs)
-	} else if c, ok := client.(*redis.Client); ok {
-		err = killOn(ctx, c, function)
-	} else {
-		err = killWith(ctx, client, function)
+		if len(errs) == 0 && err != nil {
+			return err
+		}
+		return busiest(errs)
 	}
-	switch {
-	case err == nil:
-		return "sent " + kill + ": the script was stopped"
-	case strings.Contains(err.Error(), "NOTBUSY"):
-		return "no script is running on the server any more"
-	case strings.Contains(err.Error(), "UNKILLABLE"):
-		return "the script has written, so Redis refuses to kill it (" + kill + ": UNKILLABLE): it runs to its end, and the server answers BUSY until then; only SHUTDOWN NOSAVE stops it, losing every write since the last save"
+	if c, ok := client.(*redis.Client); ok {
+		return killOn(ctx, c, function)
 	}
-	return kill + ": " + err.Error()
+	return killWith(ctx, client, function)
 }
 
 // killOn sends the kill to the server of c on a connection of its own
-// that waits 10 s for the answer, once: a busy server reads nothing
-// until the script has run its busy-reply-threshold (5 s by default),
-// and a pooled connection would time out after 3 s and be retried.
+// that waits for the answer as long as it takes, once: a busy server
+// reads nothing until the script has run its busy-reply-threshold (5 s
+// by default, and any time set), and a pooled connection would time out
+// and be retried.
 func killOn(ctx context.Context, c *redis.Client, function bool) error {
 	opt := *c.Options()
-	opt.ReadTimeout, opt.MaxRetries, opt.PoolSize = 10*time.Second, -1, 1
+	opt.ReadTimeout, opt.MaxRetries, opt.PoolSize = -1, -1, 1
 	k := redis.NewClient(&opt)
 	defer k.Close()
 	return killWith(ctx, k, function)
