@@ -51,10 +51,10 @@ type Arg struct {
 
 // ErrorSpec says how a load must fail.
 type ErrorSpec struct {
-	Kind     string `json:"kind"`
-	File     string `json:"file,omitempty"` // "lua/x.lua"
-	Line     int    `json:"line,omitempty"`
-	Contains string `json:"contains,omitempty"`
+	Kind  string   `json:"kind"`
+	File  string   `json:"file,omitempty"` // "lua/x.lua"
+	Line  int      `json:"line,omitempty"`
+	Names []string `json:"names,omitempty"` // fragments the message names (see Names)
 }
 
 // LineSpec is one rendered line and its frames, top script first.
@@ -80,9 +80,9 @@ type RunSpec struct {
 
 // RunError says how a call must fail.
 type RunError struct {
-	Kind     string  `json:"kind,omitempty"`
-	Frames   []Frame `json:"frames,omitempty"`
-	Contains string  `json:"contains,omitempty"`
+	Kind   string   `json:"kind,omitempty"`
+	Frames []Frame  `json:"frames,omitempty"`
+	Names  []string `json:"names,omitempty"` // fragments the message names (see Names)
 }
 
 // Check is a command run on the backend after a call, and its reply:

@@ -108,8 +108,9 @@ func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome
 			return fail("error in file %q, want %q: %s", "lua/"+e.File, c.Error.File, e.Message)
 		case c.Error.Line != 0 && e.Line != c.Error.Line:
 			return fail("error on line %d, want %d: %s", e.Line, c.Error.Line, e.Message)
-		case !strings.Contains(e.Message, c.Error.Contains):
-			return fail("error %q does not contain %q", e.Message, c.Error.Contains)
+		}
+		if frag, ok := NamesAll(e.Message, c.Error.Names); !ok {
+			return fail("error %q does not name %s", e.Message, frag)
 		}
 		return o
 	}
@@ -185,10 +186,11 @@ func runOne(ctx context.Context, c *Case, run RunSpec, runner Runner, b *Backend
 		switch {
 		case run.Error.Kind != "" && e.Kind != run.Error.Kind:
 			return fmt.Sprintf("error kind %q, want %q: %s", e.Kind, run.Error.Kind, e.Message)
-		case !strings.Contains(e.Message, run.Error.Contains):
-			return fmt.Sprintf("error %q does not contain %q", e.Message, run.Error.Contains)
 		case run.Error.Frames != nil && !sameJSON(e.Frames, run.Error.Frames):
 			return fmt.Sprintf("frames %s, want %s (%s)", toJSON(e.Frames), toJSON(run.Error.Frames), e.Message)
+		}
+		if frag, ok := NamesAll(e.Message, run.Error.Names); !ok {
+			return fmt.Sprintf("error %q does not name %s", e.Message, frag)
 		}
 	} else {
 		if !resp.OK {

@@ -19,6 +19,7 @@ func TestHarnessFails(t *testing.T) {
 		{"Wrong signature.\n-- lua/main.lua --\n%arg n int\n-- signature.json --\n{\"keys\":[],\"args\":[{\"name\":\"n\",\"type\":\"number\"}],\"return\":null}\n", "fail", "signature"},
 		{"Wrong error kind.\n-- lua/main.lua --\n%key\n-- error.json --\n{\"kind\":\"type\"}\n", "fail", `error kind "syntax", want "type"`},
 		{"Wrong error line.\n-- lua/main.lua --\n\n%key\n-- error.json --\n{\"kind\":\"syntax\",\"line\":1}\n", "fail", "error on line 2, want 1"},
+		{"Message names a fragment.\n-- lua/main.lua --\n%key k\n%key k\n-- error.json --\n{\"kind\":\"duplicate\",\"names\":[\"k\",\"main.lua:3\"]}\n", "fail", `does not name "main.lua:3"`},
 		{"Unexpected success.\n-- lua/main.lua --\nreturn 1\n-- error.json --\n{\"kind\":\"syntax\"}\n", "fail", "load succeeded"},
 		{"Wrong frames.\n-- lua/main.lua --\n%include \"a\"\n-- lua/a.lua --\nx()\n-- lines.json --\n[{\"line\":1,\"frames\":[[\"main\",1]]}]\n", "fail", `line 1 maps to [["main",1],["a",1]]`},
 		{"Other backend.\n-- lua/main.lua --\nreturn 1\n-- backends --\nredis\n", "skip", "for redis"},
@@ -101,5 +102,43 @@ func TestServeBounds(t *testing.T) {
 	}
 	if DefaultLimits.Repeat < 1000 || DefaultLimits.Line < 32<<20 || DefaultLimits.Files < 16<<20 {
 		t.Errorf("DefaultLimits = %+v: too small for the suite", DefaultLimits)
+	}
+}
+
+// TestNames: a fragment is named when it occurs whole, whatever quotes
+// or punctuation surround it.
+func TestNames(t *testing.T) {
+	for _, tc := range []struct {
+		message, frag string
+		want          bool
+	}{
+		{`unknown name "cuont": did you mean "count"?`, "count", true},
+		{`unknown name 'cuont', did you mean count`, "count", true},
+		{"did you mean `count`?", "count", true},
+		{`counter is missing`, "count", false},
+		{`account is missing`, "count", false},
+		{`account, then count`, "count", true},
+		{`v[1][1]: integer 9007199254740993 is beyond ±2^53`, "v[1][1]", true},
+		{`v[1][1] is refused`, "v[1]", true},
+		{`w[1] is refused`, "v[1]", false},
+		{`av[1] is refused`, "v[1]", false},
+		{`did you mean %include?`, "%include", true},
+		{`did you mean %includes?`, "%include", false},
+		{`include cycle: main -> b -> main`, "main -> b -> main", true},
+		{`include cycle: amain -> b -> main`, "main -> b -> main", false},
+		{`first at main.lua:12`, "main.lua:1", false},
+		{`first at main.lua:1.`, "main.lua:1", true},
+		{`the limit of 640`, "64", false},
+		{`the limit of 64.`, "64", true},
+		{`clé_é manquante`, "clé", false},
+		{`« clé » manquante`, "clé", true},
+		{`anything`, "", true},
+	} {
+		if got := Names(tc.message, tc.frag); got != tc.want {
+			t.Errorf("Names(%q, %q) = %v, want %v", tc.message, tc.frag, got, tc.want)
+		}
+	}
+	if frag, ok := NamesAll("k is missing", []string{"k", "n"}); ok || frag != `"n"` {
+		t.Errorf("NamesAll = %s, %v", frag, ok)
 	}
 }
