@@ -39,8 +39,9 @@
 //	MULTI/EXEC on a cluster or ring        EVAL inside the transaction (a keyless SCRIPT LOAD could
 //	                                       reach another node; a NOSCRIPT inside EXEC would break it)
 //	keyless calls on a cluster or ring     EVAL always (the node is any)
-//	a client of unknown kind (a wrapper,   EVAL again (its SCRIPT LOAD could reach another server)
-//	  go-redis's auto-pipeliner)
+//	go-redis's auto-pipeliner              its SCRIPT LOAD (the client it wraps: every node of a
+//	                                       cluster), then EVALSHA again
+//	another client of unknown kind         EVAL again (its SCRIPT LOAD could reach another server)
 //
 // On a Redis Cluster the keys of a call must hash to one slot; a call
 // whose keys do not is refused before sending, with a *CrossSlotError

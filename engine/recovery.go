@@ -56,9 +56,11 @@ func (c *Call) resent() bool { return c.marker.state.Load()&markResent != 0 }
 // they stay loaded (SCRIPT LOAD: Redis 7.4 and Valkey 8.1 evict scripts
 // sent with EVAL, not those): on a cluster or ring here, on the node that
 // answered (every node when none was noted); on a single server in the
-// resend's own pipeline (see resend). Only a client of unknown kind,
-// whose SCRIPT LOAD could reach another server than its calls, gets
-// EVAL. A library is loaded with FUNCTION LOAD.
+// resend's own pipeline (see resend); through go-redis's auto-pipeliner,
+// with its own SCRIPT LOAD, which reaches every server it wraps. Only
+// another client of unknown kind, whose SCRIPT LOAD could reach another
+// server than its calls, gets EVAL. A library is loaded with FUNCTION
+// LOAD.
 func recoverCalls(ctx context.Context, calls []*Call) []*Call {
 	var scripts, functions []*Call
 	for _, c := range calls {
@@ -86,7 +88,7 @@ func recoverCalls(ctx context.Context, calls []*Call) []*Call {
 				err = e.loadLibrary(ctx)
 				libs[e] = err
 			}
-		case kind == kindCluster || kind == kindRing:
+		case kind == kindCluster || kind == kindRing || isAutoPipeliner(c.prep.engine.client):
 			at := loadAt{c.variant(), c.node}
 			var done bool
 			if err, done = loads[at]; !done {
@@ -109,6 +111,14 @@ func recoverCalls(ctx context.Context, calls []*Call) []*Call {
 		again = append(again, c)
 	}
 	return again
+}
+
+// isAutoPipeliner reports go-redis's auto-pipeliner, whose SCRIPT LOAD
+// goes to the client it wraps (every node of a cluster): its calls can be
+// sent again after SCRIPT LOAD. Other clients of unknown kind get EVAL.
+func isAutoPipeliner(c redis.UniversalClient) bool {
+	_, ok := c.(*redis.AutoPipeliner)
+	return ok
 }
 
 // loadAt is a script loaded on a node (nil: on every node).

@@ -21,6 +21,11 @@ func TestRecoveryLoadsScripts(t *testing.T) {
 	ctx := context.Background()
 	single := redistest.Real(t)
 	cl := redistest.NewCluster(t)
+	ap, err := single.Client(t).AutoPipeline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ap.Close()
 	cases := []struct {
 		name   string
 		client redis.UniversalClient
@@ -28,6 +33,7 @@ func TestRecoveryLoadsScripts(t *testing.T) {
 	}{
 		{"single", single.Client(t), []string{single.Addr}},
 		{"cluster", cl.Client(t), cl.Addrs},
+		{"auto-pipeliner", ap, []string{single.Addr}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,7 +58,7 @@ func TestRecoveryLoadsScripts(t *testing.T) {
 			}
 			flush()
 			sha0, eval0, load0 := stats()
-			if n, err := e.Run(ctx, s, map[string]any{"counter": "{r}run"}).Int64(); err != nil || n != 1 {
+			if n, err := e.Run(ctx, s, map[string]any{"counter": "{r}run:" + tc.name}).Int64(); err != nil || n != 1 {
 				t.Fatalf("Run = %d, %v", n, err)
 			}
 			sha1, eval1, load1 := stats()
@@ -63,7 +69,7 @@ func TestRecoveryLoadsScripts(t *testing.T) {
 			p := tc.client.Pipeline()
 			var calls []*engine.Call
 			for range 5 {
-				calls = append(calls, e.Queue(ctx, p, s, map[string]any{"counter": "{r}pipe"}))
+				calls = append(calls, e.Queue(ctx, p, s, map[string]any{"counter": "{r}pipe:" + tc.name}))
 			}
 			p.Exec(ctx)
 			for i, c := range calls {
@@ -94,7 +100,20 @@ func TestScriptRotation(t *testing.T) {
 	srv := redistest.Real(t)
 	rdb := srv.Client(t)
 	ctx := context.Background()
-	e := engine.New(rdb)
+	ap, err := srv.Client(t).AutoPipeline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ap.Close()
+	for _, client := range []redis.UniversalClient{rdb, ap} {
+		rdb.ScriptFlush(ctx)
+		rotate(t, rdb, engine.New(client))
+	}
+}
+
+// rotate runs TestScriptRotation's calls through e, counting on rdb.
+func rotate(t *testing.T, rdb *redis.Client, e *engine.Engine) {
+	ctx := context.Background()
 	const scripts, rounds = 800, 3
 	loader := resolve.New(nil)
 	var all []*resolve.Script
@@ -118,7 +137,7 @@ func TestScriptRotation(t *testing.T) {
 			after = commands()
 		}
 		for i, s := range all {
-			key := fmt.Sprintf("rot:%d:%d", round, i)
+			key := fmt.Sprintf("rot:%T:%d:%d", e.Client(), round, i)
 			if n, err := e.Run(ctx, s, map[string]any{"call": key}).Int64(); err != nil || n != 1 {
 				t.Fatalf("round %d script %d = %d, %v", round, i, n, err)
 			}
@@ -126,7 +145,7 @@ func TestScriptRotation(t *testing.T) {
 	}
 	perCall := float64(commands()-after) / float64(scripts*(rounds-1))
 	info := rdb.Info(ctx, "server").Val()
-	t.Logf("%s: %.3f commands per call after the first round", versionOf(info), perCall)
+	t.Logf("%s, %T: %.3f commands per call after the first round", versionOf(info), e.Client(), perCall)
 	if perCall > 1.01 {
 		t.Errorf("%.3f commands per call after warm-up, want at most 1.01", perCall)
 	}
