@@ -107,7 +107,9 @@
 // it is not sent a third time: ErrNotExecuted. (The residue: a script answering a redirection that
 // names exactly its own slot; a script flushed from the node, or a
 // failover client's master replaced, between the reply and the
-// question.)
+// question; through go-redis's auto-pipeliner over a cluster, whose
+// SCRIPT EXISTS answers for all nodes at once, a NOSCRIPT is taken as
+// proven when any node lacks the script.)
 //
 // 4. A failed call that was never written (go-redis refused it, no
 // connection could be had, or the dial failed) did not run. A call
