@@ -270,6 +270,7 @@ func TestScriptsOwnErrorReply(t *testing.T) {
 }
 
 // TestClusterScriptsOwnRedirect: on a cluster, a script that answers
+// NOSCRIPT (SCRIPT EXISTS of the node that answered: it has the script),
 // MOVED or ASK naming another node (and a slot that is not its key's)
 // ran on one node, once; go-redis does not follow the fake redirection.
 func TestClusterScriptsOwnRedirect(t *testing.T) {
@@ -278,7 +279,7 @@ func TestClusterScriptsOwnRedirect(t *testing.T) {
 	s := loadOutcome(t, "incr_then_reply")
 	key := "{redirect}k"
 	slot := engine.Slot(key)
-	for _, code := range []string{"MOVED", "ASK", "TRYAGAIN", "CLUSTERDOWN"} {
+	for _, code := range []string{"MOVED", "ASK", "TRYAGAIN", "CLUSTERDOWN", "NOSCRIPT"} {
 		for _, r := range retries {
 			for _, mode := range modes {
 				t.Run(code+"/"+r.name+"/"+mode, func(t *testing.T) {
