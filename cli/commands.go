@@ -124,6 +124,7 @@ Examples:
   redis-lua --redis redis://localhost:6379/0 --dir examples/lua load --functions --library app`,
 			Action: e.load,
 		},
+		e.functionsCommand(),
 		e.conformanceCommand(),
 	}
 }

@@ -80,12 +80,44 @@ func values(s *resolve.Script, args []string, command string) (map[string]any, e
 }
 
 func (e *env) run(c *ucli.Context) error {
+	if functions(c) {
+		return e.runFunction(c)
+	}
 	s, done, err := e.script(c)
 	if err != nil {
 		return err
 	}
 	defer done()
-	return e.call(c, s, c.Args().Slice()[1:])
+	return e.call(c, s, c.Args().Slice()[1:], nil, false)
+}
+
+// runFunction is run --functions (--library NAME): the script through
+// its function in the library of --dir's scripts, the one load
+// --functions loads (loaded by the engine when the server lacks it).
+func (e *env) runFunction(c *ucli.Context) error {
+	if c.NArg() < 1 {
+		return usagef("run needs a script NAME (see redis-lua ls)")
+	}
+	if err := e.needsRedis7(c); err != nil {
+		return err
+	}
+	l, done, err := e.loader(c)
+	if err != nil {
+		return err
+	}
+	defer done()
+	name := c.Args().First()
+	if _, err := l.Load(name); err != nil {
+		return e.loadErr(c, err)
+	}
+	lib, all, err := e.dirLibrary(c, l)
+	if err != nil {
+		return err
+	}
+	if _, ok := lib.Functions[name]; !ok {
+		return usagef("--functions: %s is included by other scripts, so the library %s has no function for it (run it without --functions)", name, lib.Name)
+	}
+	return e.call(c, all[name], c.Args().Slice()[1:], lib, false)
 }
 
 func (e *env) exec(c *ucli.Context) error {
@@ -124,7 +156,19 @@ func (e *env) exec(c *ucli.Context) error {
 	if err != nil {
 		return e.loadErr(c, err)
 	}
-	return e.call(c, s, args)
+	if !functions(c) {
+		return e.call(c, s, args, nil, false)
+	}
+	// The code as the one function of a library of its own, removed
+	// after the call: a snippet leaves nothing on the server.
+	if err := e.needsRedis7(c); err != nil {
+		return err
+	}
+	lib, err := engine.NewLibrary("redislua_exec", s)
+	if err != nil {
+		return usagef("--functions: %v", err)
+	}
+	return e.call(c, s, args, lib, true)
 }
 
 // execName is the script name of a file given to exec: its path under
@@ -144,8 +188,10 @@ func execName(dir, file string) string {
 	return strings.TrimSuffix(filepath.ToSlash(rel), resolve.Ext)
 }
 
-// call runs s with name=value args and prints the result.
-func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
+// call runs s with name=value args and prints the result; through the
+// function library lib when it is not nil, which is removed after the
+// call when temporary.
+func (e *env) call(c *ucli.Context, s *resolve.Script, args []string, lib *engine.Library, temporary bool) error {
 	vals, err := values(s, args, c.Command.Name)
 	if err != nil {
 		return err
@@ -155,19 +201,21 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 		return err
 	}
 	defer closeClient()
+	var opts []engine.Option
+	cleanup := func() {}
+	if lib != nil {
+		opts = append(opts, engine.WithFunctions(lib))
+		if temporary {
+			cleanup = func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				deleteLibrary(ctx, client, lib.Name)
+			}
+		}
+	}
 	// The call runs aside, so that an interrupt ends the command at
 	// once: go-redis notices a cancelled context only when its read
 	// times out.
-	var opts []engine.Option
-	if functions(c) {
-		// The script as a function library of its own (named by its
-		// content: loaded once per server, whatever runs it).
-		lib, err := engine.NewLibrary("redislua_"+funcWord(s.Name()), s)
-		if err != nil {
-			return usagef("--functions: %v", err)
-		}
-		opts = append(opts, engine.WithFunctions(lib))
-	}
 	calls := make(chan *engine.Call, 1)
 	go func() { calls <- engine.New(client, opts...).Run(c.Context, s, vals) }()
 	var timeout <-chan time.Time
@@ -180,10 +228,11 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string) error {
 	select {
 	case call = <-calls:
 	case <-c.Context.Done():
-		return e.stopScript(c, client, "interrupted", ExitInterrupt, functions(c), calls)
+		return e.stopScript(c, client, "interrupted", ExitInterrupt, lib != nil, calls, cleanup)
 	case <-timeout:
-		return e.stopScript(c, client, fmt.Sprintf("no reply after --timeout %v", c.Duration("timeout")), ExitScript, functions(c), calls)
+		return e.stopScript(c, client, fmt.Sprintf("no reply after --timeout %v", c.Duration("timeout")), ExitScript, lib != nil, calls, cleanup)
 	}
+	cleanup()
 	var v any
 	if c.Bool("raw") {
 		v, err = call.Reply()
@@ -252,6 +301,9 @@ func (e *env) callErr(c *ucli.Context, err error) error {
 		}
 		return &exitError{code: ExitScript}
 	}
+	if functions(c) && strings.Contains(strings.ToLower(err.Error()), "unknown command") {
+		return failErr("--functions needs Redis 7", err, e.redisURL(c))
+	}
 	return failErr("", err, e.redisURL(c))
 }
 
@@ -298,7 +350,7 @@ func jsonable(v any) any {
 // Ctrl-C ends the wait at once, the kill's outcome unknown. It never
 // sends SHUTDOWN NOSAVE. The exit code is code, or 130 after a second
 // Ctrl-C.
-func (e *env) stopScript(c *ucli.Context, client redis.UniversalClient, why string, code int, function bool, calls <-chan *engine.Call) error {
+func (e *env) stopScript(c *ucli.Context, client redis.UniversalClient, why string, code int, function bool, calls <-chan *engine.Call, cleanup func()) error {
 	if e.redisURL(c) == "" {
 		if code != ExitInterrupt {
 			why += " (the embedded Redis cannot stop a script: it ends with the command)"
@@ -319,11 +371,20 @@ func (e *env) stopScript(c *ucli.Context, client redis.UniversalClient, why stri
 	go func() { answer <- killScript(client, function, calls) }()
 	select {
 	case a := <-answer:
+		if a == stopped || a == notBusy {
+			cleanup()
+		}
 		return &exitError{code: code, msg: kill + ": " + a}
 	case <-sig:
 		return &exitError{code: ExitInterrupt, msg: "interrupted again: exiting without " + kill + "'s answer: whether the script was stopped is unknown"}
 	}
 }
+
+// The answers of killScript after which the server is free.
+const (
+	stopped = "the script was stopped"
+	notBusy = "no script was running any more (NOTBUSY): it had ended"
+)
 
 // killScript sends the kill until the server takes it, and says what
 // happened: stopped, refused (the script has written: UNKILLABLE), or
@@ -339,20 +400,20 @@ func killScript(client redis.UniversalClient, function bool, calls <-chan *engin
 			return false
 		}
 	}
-	var notBusy time.Time
+	var notBusySince time.Time
 	for attempt := 1; ; attempt++ {
 		err := killOnce(client, function)
 		switch {
 		case err == nil:
-			return "the script was stopped"
+			return stopped
 		case strings.Contains(err.Error(), "UNKILLABLE"):
 			return "refused (UNKILLABLE): the script has written, so Redis lets it run to its end and answers BUSY to every other command until then; redis-lua sends nothing more"
 		case strings.Contains(err.Error(), "NOTBUSY"):
-			if notBusy.IsZero() {
-				notBusy = time.Now()
+			if notBusySince.IsZero() {
+				notBusySince = time.Now()
 			}
-			if ended() || time.Since(notBusy) > 2*time.Second {
-				return "no script was running any more (NOTBUSY): it had ended"
+			if ended() || time.Since(notBusySince) > 2*time.Second {
+				return notBusy
 			}
 		default:
 			if ended() || attempt >= 20 {
