@@ -21,7 +21,11 @@ func (e *env) genCommand() *ucli.Command {
 every script that no other includes (every script with --all), a method
   func (s *Scripts) CreateFoo(ctx, p CreateFooParams) (map[string]any, error)
 and CreateFooQueue for pipelines and transactions; New(engine) returns
-the Scripts. --check writes nothing and exits 1, naming the stale files,
+the Scripts. Parameters are typed by the scripts' declarations: keys
+string, integer int64, number float64, string, boolean bool, dict
+map[string]any, untyped any, and list any slice or array ([]string,
+[]int64, []any: no conversion). A key left empty (its zero value) is an
+*engine.ArgsError before anything is sent. --check writes nothing and exits 1, naming the stale files,
 when OUTDIR does not match the scripts (for CI).
 
 A script file whose name the package cannot hold is refused, naming it:

@@ -4,7 +4,10 @@
 // typed by %return ("redis-lua gen"). The generated package embeds
 // copies of the scripts and runs them through the engine, so every call
 // keeps the engine's guarantees and a misspelled parameter is a compile
-// error.
+// error. A list argument is any slice or array (the field is of type
+// any, so that []string, []int64 or []any need no conversion; the codec
+// refuses other values with an *engine.ArgsError), and a key left empty
+// (its zero value) is an *engine.ArgsError before anything is sent.
 //
 // User text in the generated code is refused or escaped, never written
 // raw. A script file whose slash path go:embed would refuse or leave
@@ -129,8 +132,13 @@ func Generate(fsys fs.FS, opts Options) (map[string][]byte, error) {
 			for _, p := range ps {
 				f := field{Name: GoName(p.Name), Param: p.Name, Kind: p.Kind.String(), Type: "string"}
 				if p.Kind == resolve.ArgParam {
-					f.Type = goType(p.Type)
+					f.Type = paramType(p.Type)
 					f.Decl = p.Type.String()
+					if p.Type == codec.List {
+						f.Decl += ": any slice or array"
+					}
+				} else {
+					m.Keys = append(m.Keys, f)
 				}
 				if other, ok := fields[f.Name]; ok {
 					return nil, &Error{fmt.Sprintf("script %s: parameters %s and %s are both the Go field %s", name, other, p.Name, f.Name)}
@@ -237,6 +245,7 @@ type method struct {
 	// without boxing it ("Int64"); "" for the others.
 	Accessor string
 	Fields   []field
+	Keys     []field // the key parameters: each refused when empty
 }
 
 var accessors = map[codec.Type]string{codec.Integer: "Int64", codec.Number: "Float64", codec.String: "Text", codec.Boolean: "Bool"}
@@ -263,6 +272,17 @@ func goType(t codec.Type) string {
 		return "map[string]any"
 	}
 	return "any"
+}
+
+// paramType is the Go type of an argument declared t: goType's, but a
+// list is any slice or array ([]string, []int64, []any...: the codec
+// encodes each as a JSON array and refuses other values with an
+// *engine.ArgsError), so that the caller converts nothing.
+func paramType(t codec.Type) string {
+	if t == codec.List {
+		return "any"
+	}
+	return goType(t)
 }
 
 // initialisms are the words Go writes in capitals (the list of golint).
@@ -411,12 +431,30 @@ func (p {{.Name}}Params) values() engine.Ordered {
 {{- end}}
 	}
 }
-
+{{if .Keys}}
+// check refuses a key left empty (its zero value): an
+// *engine.ArgsError, before anything is sent.
+func (p {{.Name}}Params) check() error {
+	var missing []string
+{{- range .Keys}}
+	if p.{{.Name}} == "" {
+		missing = append(missing, {{printf "%q" .Param}})
+	}
+{{- end}}
+	if missing != nil {
+		return &engine.ArgsError{Script: {{printf "%q" $m.Script}}, Missing: missing}
+	}
+	return nil
+}
+{{end}}
 // {{.Name}} runs {{comment .File}}.{{if .Doc}}
 //{{range .Doc}}
 //{{if .}} {{comment .}}{{end}}{{end}}{{end}}
 func (s *Scripts) {{.Name}}(ctx context.Context, p {{.Name}}Params) ({{.Result}}, error) {
-	script, err := s.Script({{printf "%q" .Script}})
+	script, err := s.Script({{printf "%q" .Script}}){{if .Keys}}
+	if err == nil {
+		err = p.check()
+	}{{end}}
 	if err != nil {
 		var zero {{.Result}}
 		return zero, err
@@ -442,7 +480,10 @@ func (c *{{.Name}}Call) Result() ({{.Result}}, error) {
 // {{.Name}}Queue queues {{comment .File}} in pipe (a pipeline or a MULTI/EXEC
 // transaction of the engine's client); its result is ready after Exec.
 func (s *Scripts) {{.Name}}Queue(ctx context.Context, pipe redis.Pipeliner, p {{.Name}}Params) *{{.Name}}Call {
-	script, err := s.Script({{printf "%q" .Script}})
+	script, err := s.Script({{printf "%q" .Script}}){{if .Keys}}
+	if err == nil {
+		err = p.check()
+	}{{end}}
 	if err != nil {
 		return &{{.Name}}Call{err: err}
 	}

@@ -76,12 +76,28 @@ func (p AddScoreParams) values() engine.Ordered {
 	}
 }
 
+// check refuses a key left empty (its zero value): an
+// *engine.ArgsError, before anything is sent.
+func (p AddScoreParams) check() error {
+	var missing []string
+	if p.BoardKey == "" {
+		missing = append(missing, "board_key")
+	}
+	if missing != nil {
+		return &engine.ArgsError{Script: "add_score", Missing: missing}
+	}
+	return nil
+}
+
 // AddScore runs add_score.lua.
 //
 // Adds points to a player on a leaderboard, never beyond a maximum, and
 // returns the player's new score.
 func (s *Scripts) AddScore(ctx context.Context, p AddScoreParams) (int64, error) {
 	script, err := s.Script("add_score")
+	if err == nil {
+		err = p.check()
+	}
 	if err != nil {
 		var zero int64
 		return zero, err
@@ -108,6 +124,9 @@ func (c *AddScoreCall) Result() (int64, error) {
 // transaction of the engine's client); its result is ready after Exec.
 func (s *Scripts) AddScoreQueue(ctx context.Context, pipe redis.Pipeliner, p AddScoreParams) *AddScoreCall {
 	script, err := s.Script("add_score")
+	if err == nil {
+		err = p.check()
+	}
 	if err != nil {
 		return &AddScoreCall{err: err}
 	}
@@ -165,7 +184,7 @@ func (s *Scripts) BrokenFooQueue(ctx context.Context, pipe redis.Pipeliner, p Br
 // CreateFooParams are the keys and arguments of create_foo.lua.
 type CreateFooParams struct {
 	Size    int64 `redislua:"size"`    // arg size (integer)
-	Members []any `redislua:"members"` // arg members (list)
+	Members any   `redislua:"members"` // arg members (list: any slice or array)
 }
 
 // values are the keys, then the arguments, of create_foo.lua in its order
@@ -231,6 +250,19 @@ func (p RateLimitParams) values() engine.Ordered {
 	}
 }
 
+// check refuses a key left empty (its zero value): an
+// *engine.ArgsError, before anything is sent.
+func (p RateLimitParams) check() error {
+	var missing []string
+	if p.BucketKey == "" {
+		missing = append(missing, "bucket_key")
+	}
+	if missing != nil {
+		return &engine.ArgsError{Script: "rate_limit", Missing: missing}
+	}
+	return nil
+}
+
 // RateLimit runs rate_limit.lua.
 //
 // A token bucket: allow up to `capacity` requests, refilled at `rate`
@@ -238,6 +270,9 @@ func (p RateLimitParams) values() engine.Ordered {
 // many tokens are left.
 func (s *Scripts) RateLimit(ctx context.Context, p RateLimitParams) (map[string]any, error) {
 	script, err := s.Script("rate_limit")
+	if err == nil {
+		err = p.check()
+	}
 	if err != nil {
 		var zero map[string]any
 		return zero, err
@@ -264,6 +299,9 @@ func (c *RateLimitCall) Result() (map[string]any, error) {
 // transaction of the engine's client); its result is ready after Exec.
 func (s *Scripts) RateLimitQueue(ctx context.Context, pipe redis.Pipeliner, p RateLimitParams) *RateLimitCall {
 	script, err := s.Script("rate_limit")
+	if err == nil {
+		err = p.check()
+	}
 	if err != nil {
 		return &RateLimitCall{err: err}
 	}
