@@ -25,6 +25,9 @@ import (
 // closed when another is needed, never while a request uses it.
 type Builtin struct {
 	clients clients
+	// loaderOpts are given to every loader: tests make runners that do
+	// not conform with them (export_test.go), never a user.
+	loaderOpts []resolve.Option
 }
 
 // NewBuiltin returns the built-in runner.
@@ -45,7 +48,7 @@ func (b *Builtin) Do(ctx context.Context, req Request) Response {
 	for name, text := range req.Files {
 		fsys[name] = &fstest.MapFile{Data: []byte(text)}
 	}
-	l := resolve.New(fsys)
+	l := resolve.New(fsys, b.loaderOpts...)
 	for _, name := range slices.Sorted(maps.Keys(req.Memory)) {
 		if err := l.Add(strings.TrimSuffix(name, resolve.Ext), req.Memory[name]); err != nil {
 			return Response{Error: loadError(err)}

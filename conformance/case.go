@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/txtar"
 )
@@ -31,6 +32,16 @@ type Case struct {
 	Lines     []LineSpec // the source map
 	Runs      []RunSpec  // calls on a backend
 	Backends  []string   // the backends the whole case is for (all when empty)
+	// Bounds hold each request of the case (bounds.json); DefaultBounds
+	// when nil.
+	Bounds *Bounds
+}
+
+// boundsJSON is bounds.json: seconds per request, and mebibytes a runner
+// in another process may grow by during one.
+type boundsJSON struct {
+	Seconds   float64 `json:"seconds"`
+	Mebibytes int64   `json:"mebibytes,omitempty"`
 }
 
 // Signature is what a load tells of a script.
@@ -76,6 +87,18 @@ type RunSpec struct {
 	Error    *RunError       `json:"error,omitempty"`
 	Check    []Check         `json:"check,omitempty"`
 	Backends []string        `json:"backends,omitempty"`
+	// Sent bounds the commands the runner sends during the call, as the
+	// server counts them (INFO commandstats before and after).
+	Sent []Sent `json:"sent,omitempty"`
+}
+
+// Sent bounds how many of some commands a call sends: the calls of
+// Commands (lower case, a subcommand as "script|load"), added up, are
+// at least Min and, when Max is given, at most *Max.
+type Sent struct {
+	Commands []string `json:"commands"`
+	Min      int64    `json:"min,omitempty"`
+	Max      *int64   `json:"max,omitempty"`
 }
 
 // RunError says how a call must fail.
@@ -137,6 +160,15 @@ func ParseCase(name string, data []byte) (*Case, error) {
 			}
 		case f.Name == "backends":
 			c.Backends = strings.Fields(string(f.Data))
+		case f.Name == "bounds.json":
+			var b boundsJSON
+			if err := strictJSON(f.Data, &b); err != nil {
+				return nil, fail(err)
+			}
+			if b.Seconds <= 0 || b.Mebibytes < 0 {
+				return nil, fail(fmt.Errorf("seconds must be above 0, mebibytes 0 or above"))
+			}
+			c.Bounds = &Bounds{Time: time.Duration(b.Seconds * float64(time.Second)), Memory: b.Mebibytes << 20}
 		default:
 			return nil, fail(fmt.Errorf("unknown section"))
 		}
@@ -148,9 +180,23 @@ func ParseCase(name string, data []byte) (*Case, error) {
 }
 
 // checkChecks refuses a check that gives both or neither of want and
-// matches, or a matches that is not a regular expression.
+// matches, a matches that is not a regular expression, and a sent bound
+// without commands or with max below min.
 func checkChecks(runs []RunSpec) error {
 	for i, r := range runs {
+		for j, s := range r.Sent {
+			switch {
+			case len(s.Commands) == 0:
+				return fmt.Errorf("run %d, sent %d: no commands", i+1, j+1)
+			case s.Max != nil && *s.Max < s.Min:
+				return fmt.Errorf("run %d, sent %d: max %d below min %d", i+1, j+1, *s.Max, s.Min)
+			}
+			for _, cmd := range s.Commands {
+				if cmd != strings.ToLower(cmd) || strings.TrimSpace(cmd) != cmd || cmd == "" {
+					return fmt.Errorf("run %d, sent %d: command %q: want it in lower case, a subcommand as script|load", i+1, j+1, cmd)
+				}
+			}
+		}
 		for j, chk := range r.Check {
 			switch {
 			case (chk.Want == nil) == (chk.Matches == ""):

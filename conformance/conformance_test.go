@@ -21,8 +21,14 @@ const serveEnv = "REDISLUA_CONFORMANCE_SERVE"
 // TestMain doubles as an external runner: with serveEnv set, the test
 // binary serves the protocol on stdin/stdout.
 func TestMain(m *testing.M) {
-	if os.Getenv(serveEnv) == "1" {
-		runner := conformance.NewBuiltin()
+	if v := os.Getenv(serveEnv); v != "" {
+		var runner conformance.Runner = conformance.NewBuiltin()
+		if v != "1" {
+			var ok bool
+			if runner, ok = nonConforming(v); !ok {
+				os.Exit(2)
+			}
+		}
 		err := conformance.Serve(context.Background(), os.Stdin, os.Stdout, runner)
 		runner.Close()
 		if err != nil {

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -95,7 +97,10 @@ func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome
 		o.Status, o.Message = "fail", fmt.Sprintf(format, args...)
 		return o
 	}
-	resp := runner.Do(ctx, Request{Op: "load", Files: c.Files, Memory: c.Memory, Name: c.Load})
+	resp, broke := request(ctx, runner, c, Request{Op: "load", Files: c.Files, Memory: c.Memory, Name: c.Load})
+	if broke != "" {
+		return fail("%s", broke)
+	}
 	if c.Error != nil {
 		if resp.OK || resp.Error == nil {
 			return fail("load succeeded, want a %s error", c.Error.Kind)
@@ -140,7 +145,10 @@ func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome
 		}
 	}
 	for _, l := range c.Lines {
-		m := runner.Do(ctx, Request{Op: "map", Files: c.Files, Memory: c.Memory, Name: c.Load, Line: l.Line})
+		m, broke := request(ctx, runner, c, Request{Op: "map", Files: c.Files, Memory: c.Memory, Name: c.Load, Line: l.Line})
+		if broke != "" {
+			return fail("map line %d: %s", l.Line, broke)
+		}
 		if !m.OK {
 			return fail("map line %d: %s", l.Line, describe(m.Error))
 		}
@@ -152,6 +160,9 @@ func RunCase(ctx context.Context, c *Case, runner Runner, b *Backend) (o Outcome
 	for i, run := range c.Runs {
 		if len(run.Backends) > 0 && !slices.Contains(run.Backends, b.Name) {
 			continue
+		}
+		if len(run.Sent) > 0 && b.Functions {
+			continue // what it counts is a call through EVALSHA
 		}
 		ran++
 		if msg := runOne(ctx, c, run, runner, b); msg != "" {
@@ -177,7 +188,26 @@ func runOne(ctx context.Context, c *Case, run RunSpec, runner Runner, b *Backend
 	if mode == "" && b.Functions {
 		mode = "functions"
 	}
-	resp := runner.Do(ctx, Request{Op: "run", Files: c.Files, Memory: c.Memory, Name: c.Load, Args: run.Args, Redis: b.URL, Mode: mode, Repeat: run.Repeat})
+	var before map[string]int64
+	if len(run.Sent) > 0 {
+		var err error
+		if before, err = commandStats(ctx, b.Client); err != nil {
+			return "sent: " + err.Error()
+		}
+	}
+	resp, broke := request(ctx, runner, c, Request{Op: "run", Files: c.Files, Memory: c.Memory, Name: c.Load, Args: run.Args, Redis: b.URL, Mode: mode, Repeat: run.Repeat})
+	if broke != "" {
+		return broke
+	}
+	if len(run.Sent) > 0 {
+		after, err := commandStats(ctx, b.Client)
+		if err != nil {
+			return "sent: " + err.Error()
+		}
+		if msg := checkSent(run.Sent, before, after); msg != "" {
+			return msg
+		}
+	}
 	if run.Error != nil {
 		if resp.OK || resp.Error == nil {
 			return fmt.Sprintf("result %s, want an error", resp.Result)
@@ -224,6 +254,111 @@ func runOne(ctx context.Context, c *Case, run RunSpec, runner Runner, b *Backend
 		}
 	}
 	return ""
+}
+
+// request sends one request of case c within its bounds. broke says how
+// the runner broke them, or why it gave no response: the case fails.
+// A runner in another process (a BoundedRunner) is held to both bounds;
+// one in this process to the time only, its call then left to finish
+// alone.
+func request(ctx context.Context, runner Runner, c *Case, req Request) (resp Response, broke string) {
+	b := DefaultBounds
+	if c.Bounds != nil {
+		b = *c.Bounds
+	}
+	if br, ok := runner.(BoundedRunner); ok {
+		resp, err := br.DoWithin(ctx, req, b)
+		if err != nil {
+			return resp, req.Op + " request: " + err.Error()
+		}
+		return resp, ""
+	}
+	if b.Time <= 0 {
+		return runner.Do(ctx, req), ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.Time)
+	defer cancel()
+	done := make(chan Response, 1)
+	go func() { done <- runner.Do(ctx, req) }()
+	select {
+	case resp := <-done:
+		return resp, ""
+	case <-ctx.Done():
+		return Response{}, fmt.Sprintf("%s request: no response within %v", req.Op, b.Time)
+	}
+}
+
+// commandStats reads how many times the server ran each command (INFO
+// commandstats; the sum of every master's on a cluster), by lower-case
+// name, a subcommand as "script|load".
+func commandStats(ctx context.Context, c redis.UniversalClient) (map[string]int64, error) {
+	stats := map[string]int64{}
+	var mu sync.Mutex
+	read := func(ctx context.Context, c redis.Cmdable) error {
+		text, err := c.Info(ctx, "commandstats").Result()
+		if err != nil {
+			return fmt.Errorf("INFO commandstats: %v", err)
+		}
+		found := false
+		for _, line := range strings.Split(text, "\n") {
+			name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+			name, isCmd := strings.CutPrefix(name, "cmdstat_")
+			if !ok || !isCmd {
+				continue
+			}
+			calls, _, _ := strings.Cut(strings.TrimPrefix(rest, "calls="), ",")
+			n, err := strconv.ParseInt(calls, 10, 64)
+			if err != nil {
+				return fmt.Errorf("INFO commandstats: %q", line)
+			}
+			found = true
+			mu.Lock()
+			stats[strings.ToLower(name)] += n
+			mu.Unlock()
+		}
+		if !found {
+			return fmt.Errorf("INFO commandstats: the backend counts no command")
+		}
+		return nil
+	}
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		return stats, cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return read(ctx, m) })
+	}
+	return stats, read(ctx, c)
+}
+
+// checkSent says how the commands the server ran between before and
+// after break the bounds of sent, "" when they do not.
+func checkSent(sent []Sent, before, after map[string]int64) string {
+	for _, s := range sent {
+		var n int64
+		for _, cmd := range s.Commands {
+			n += after[cmd] - before[cmd]
+		}
+		what := strings.Join(s.Commands, " + ")
+		switch {
+		case n < s.Min:
+			return fmt.Sprintf("sent %s %d times, want at least %d%s", what, n, s.Min, sentDelta(before, after))
+		case s.Max != nil && n > *s.Max:
+			return fmt.Sprintf("sent %s %d times, want at most %d%s", what, n, *s.Max, sentDelta(before, after))
+		}
+	}
+	return ""
+}
+
+// sentDelta lists the commands the server ran
+// between before and after, for a failure's message.
+func sentDelta(before, after map[string]int64) string {
+	var parts []string
+	for _, cmd := range slices.Sorted(maps.Keys(after)) {
+		if d := after[cmd] - before[cmd]; d > 0 && cmd != "info" {
+			parts = append(parts, fmt.Sprintf("%s %d", cmd, d))
+		}
+	}
+	if len(parts) == 0 {
+		return " (the server ran no command)"
+	}
+	return " (the server ran: " + strings.Join(parts, ", ") + ")"
 }
 
 // flush empties the backend's database (FLUSHDB: the other databases of

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestHarnessFails checks that the harness catches what is wrong: a case
@@ -42,6 +43,8 @@ func TestParseCaseErrors(t *testing.T) {
 		"C.\n-- signature.json --\n{\"keys\":[],\"extra\":1}\n", // unknown field
 		"C.\n-- surprise --\nx\n",                               // unknown section
 		"C.\n-- run.json --\n[{\"args\":{}, \"wnat\": 1}]\n",    // misspelt field
+		"C.\n-- bounds.json --\n{\"seconds\": 0}\n",             // no time
+		"C.\n-- bounds.json --\n{\"seconds\": 1, \"mib\": 2}\n", // misspelt field
 	} {
 		if _, err := ParseCase("bad", []byte(bad)); err == nil {
 			t.Errorf("ParseCase accepted %q", bad)
@@ -52,6 +55,9 @@ func TestParseCaseErrors(t *testing.T) {
 		`[{"check": [{"cmd": ["GET", "k"]}]}]`:                                "bad: section run.json: run 1, check 1: give want or matches, not both or neither",
 		`[{}, {"check": [{"cmd": ["GET", "k"], "want": 1, "matches": "x"}]}]`: "bad: section run.json: run 2, check 1: give want or matches, not both or neither",
 		`[{"check": [{"cmd": ["INFO"], "matches": "a("}]}]`:                   "bad: section run.json: run 1, check 1: matches: error parsing regexp: missing closing ): `a(`",
+		`[{"sent": [{"commands": []}]}]`:                                      "bad: section run.json: run 1, sent 1: no commands",
+		`[{"sent": [{"commands": ["EVAL"]}]}]`:                                "bad: section run.json: run 1, sent 1: command \"EVAL\": want it in lower case, a subcommand as script|load",
+		`[{"sent": [{"commands": ["eval"], "min": 2, "max": 1}]}]`:            "bad: section run.json: run 1, sent 1: max 1 below min 2",
 	} {
 		_, err := ParseCase("bad", []byte("C.\n-- run.json --\n"+bad+"\n"))
 		if err == nil || err.Error() != msg {
@@ -140,5 +146,34 @@ func TestNames(t *testing.T) {
 	}
 	if frag, ok := NamesAll("k is missing", []string{"k", "n"}); ok || frag != `"n"` {
 		t.Errorf("NamesAll = %s, %v", frag, ok)
+	}
+}
+
+// slowRunner answers after its delay, whatever its context says.
+type slowRunner struct{ delay time.Duration }
+
+func (r slowRunner) Do(ctx context.Context, req Request) Response {
+	time.Sleep(r.delay)
+	return Response{OK: true}
+}
+func (slowRunner) Close() error { return nil }
+
+// TestRequestBounded: a runner in this process that does not answer
+// within the case's bounds fails the case, however its answer would
+// have read.
+func TestRequestBounded(t *testing.T) {
+	c, err := ParseCase("t", []byte("Slow.\n-- lua/main.lua --\nreturn 1\n-- bounds.json --\n{\"seconds\": 0.1}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Bounds == nil || c.Bounds.Time != 100*time.Millisecond {
+		t.Fatalf("bounds %+v", c.Bounds)
+	}
+	o := RunCase(context.Background(), c, slowRunner{2 * time.Second}, &Backend{Name: "embedded"})
+	if o.Status != "fail" || o.Message != "load request: no response within 100ms" {
+		t.Errorf("%s %q", o.Status, o.Message)
+	}
+	if o := RunCase(context.Background(), c, slowRunner{0}, &Backend{Name: "embedded"}); o.Status != "pass" {
+		t.Errorf("%s %q", o.Status, o.Message)
 	}
 }

@@ -10,8 +10,10 @@ import (
 	"io"
 	"os/exec"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Request is one line a harness writes to a runner (PROTOCOL.md).
@@ -245,13 +247,41 @@ func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) 
 }
 
 // External is a runner in another process, spoken to over its stdin and
-// stdout.
+// stdout. A request that breaks its Bounds stops the process; the next
+// request starts it again.
 type External struct {
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Scanner
 	mu   sync.Mutex
+	cmd  func() *exec.Cmd // a fresh command for each start
+	proc *process         // nil when not running
 	next int
+}
+
+// process is one start of an external runner.
+type process struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Scanner
+}
+
+// Bounds are what the harness lets one request take of a runner: the
+// time until its response and, for a runner in another process, how much
+// its resident memory (with its children's) may grow meanwhile. Zero is
+// no bound.
+type Bounds struct {
+	Time   time.Duration
+	Memory int64 // bytes
+}
+
+// DefaultBounds bound every request of the suite: a case may set its own
+// (bounds.json, SPEC.md §7).
+var DefaultBounds = Bounds{Time: time.Minute}
+
+// BoundedRunner is a runner the harness can hold to Bounds: one in
+// another process, stopped when it breaks them. err says how a request
+// broke a bound or why it got no response; the case fails with it.
+type BoundedRunner interface {
+	Runner
+	DoWithin(ctx context.Context, req Request, b Bounds) (resp Response, err error)
 }
 
 // NewExternal starts a runner program (name and args).
@@ -260,52 +290,177 @@ func NewExternal(name string, args ...string) (*External, error) {
 }
 
 // StartExternal starts a runner from a prepared command (its environment,
-// its directory); its stdin and stdout are the protocol's.
+// its directory, its standard error); its stdin and stdout are the
+// protocol's. A runner stopped for breaking a bound is started again
+// with a copy of cmd.
 func StartExternal(cmd *exec.Cmd) (*External, error) {
+	path, args, env, dir, stderr := cmd.Path, cmd.Args, cmd.Env, cmd.Dir, cmd.Stderr
+	first := true
+	x := &External{cmd: func() *exec.Cmd {
+		if first {
+			first = false
+			return cmd
+		}
+		c := &exec.Cmd{Path: path, Args: args, Env: env, Dir: dir, Stderr: stderr}
+		return c
+	}}
+	if err := x.start(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+func (x *External) start() error {
+	cmd := x.cmd()
 	in, err := cmd.StdinPipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 1<<20), 256<<20)
-	return &External{cmd: cmd, in: in, out: sc}, nil
+	x.proc = &process{cmd: cmd, in: in, out: sc}
+	return nil
 }
 
-// Do sends one request and reads its response.
+// stop kills the running process and waits for it.
+func (x *External) stop() {
+	if x.proc == nil {
+		return
+	}
+	x.proc.cmd.Process.Kill()
+	x.proc.in.Close()
+	x.proc.cmd.Wait()
+	x.proc = nil
+}
+
+// Do sends one request and reads its response; a runner that gives none
+// gets a "protocol" error.
 func (x *External) Do(ctx context.Context, req Request) Response {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.next++
-	req.ID = x.next
-	line, _ := json.Marshal(req)
-	fail := func(err error) Response {
-		return Response{ID: req.ID, Error: &WireError{Kind: "protocol", Message: err.Error()}}
-	}
-	if _, err := x.in.Write(append(line, '\n')); err != nil {
-		return fail(err)
-	}
-	if !x.out.Scan() {
-		return fail(fmt.Errorf("runner closed its output: %v", x.out.Err()))
-	}
-	var resp Response
-	if err := json.Unmarshal(x.out.Bytes(), &resp); err != nil {
-		return fail(fmt.Errorf("bad response %q: %v", x.out.Bytes(), err))
-	}
-	if resp.ID != req.ID {
-		return fail(fmt.Errorf("response id %d for request %d", resp.ID, req.ID))
+	resp, err := x.DoWithin(ctx, req, Bounds{})
+	if err != nil {
+		return Response{ID: resp.ID, Error: &WireError{Kind: "protocol", Message: err.Error()}}
 	}
 	return resp
 }
 
+// DoWithin sends one request and reads its response within b. A runner
+// that takes longer than b.Time, grows by more than b.Memory (where the
+// operating system tells: Linux), or whose ctx ends first, is stopped.
+func (x *External) DoWithin(ctx context.Context, req Request, b Bounds) (Response, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.next++
+	req.ID = x.next
+	if x.proc == nil {
+		if err := x.start(); err != nil {
+			return Response{ID: req.ID}, fmt.Errorf("starting the runner again: %v", err)
+		}
+	}
+	p := x.proc
+	line, _ := json.Marshal(req)
+	type reply struct {
+		data []byte
+		err  error
+	}
+	done := make(chan reply, 1)
+	pid := p.cmd.Process.Pid
+	var base int64
+	measured := false
+	if b.Memory > 0 {
+		resetPeaks(pid)
+		base, _, measured = treeMemory(pid)
+	}
+	go func() {
+		if _, err := p.in.Write(append(line, '\n')); err != nil {
+			done <- reply{err: err}
+			return
+		}
+		if !p.out.Scan() {
+			done <- reply{err: fmt.Errorf("runner closed its output: %v", p.out.Err())}
+			return
+		}
+		done <- reply{data: bytes.Clone(p.out.Bytes())}
+	}()
+	var timeout, tick <-chan time.Time
+	if b.Time > 0 {
+		t := time.NewTimer(b.Time)
+		defer t.Stop()
+		timeout = t.C
+	}
+	if measured {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		tick = t.C
+	}
+	grown := func() int64 {
+		rss, peak, ok := treeMemory(pid)
+		if !ok {
+			return 0
+		}
+		return max(rss, peak) - base
+	}
+	over := func(n int64) error {
+		return fmt.Errorf("the runner grew by %s during the request, over the bound of %s: stopped", mib(n), mib(b.Memory))
+	}
+	for {
+		select {
+		case r := <-done:
+			if measured {
+				if n := grown(); n > b.Memory {
+					x.stop()
+					return Response{ID: req.ID}, over(n)
+				}
+			}
+			if r.err != nil {
+				x.stop()
+				return Response{ID: req.ID}, r.err
+			}
+			var resp Response
+			if err := json.Unmarshal(r.data, &resp); err != nil {
+				x.stop() // what follows cannot be trusted to answer in order
+				return Response{ID: req.ID}, fmt.Errorf("bad response %q: %v", r.data, err)
+			}
+			if resp.ID != req.ID {
+				x.stop()
+				return Response{ID: req.ID}, fmt.Errorf("response id %d for request %d", resp.ID, req.ID)
+			}
+			return resp, nil
+		case <-tick:
+			if n := grown(); n > b.Memory {
+				x.stop()
+				<-done
+				return Response{ID: req.ID}, over(n)
+			}
+		case <-timeout:
+			x.stop()
+			<-done
+			return Response{ID: req.ID}, fmt.Errorf("no response within %v: stopped", b.Time)
+		case <-ctx.Done():
+			x.stop()
+			<-done
+			return Response{ID: req.ID}, ctx.Err()
+		}
+	}
+}
+
+func mib(n int64) string { return strconv.FormatInt(n>>20, 10) + " MiB" }
+
 // Close ends the runner's input and waits for it.
 func (x *External) Close() error {
-	x.in.Close()
-	return x.cmd.Wait()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.proc == nil {
+		return nil
+	}
+	x.proc.in.Close()
+	err := x.proc.cmd.Wait()
+	x.proc = nil
+	return err
 }
