@@ -136,9 +136,10 @@ func (e *env) app() *ucli.App {
   %key NAME, %arg NAME [TYPE], %return TYPE, %include "NAME", %pragma once.
 
 Examples:
-  redis-lua --dir examples/lua ls
-  redis-lua --dir examples/lua run create_foo size=5 members='["john","susan"]'
-  REDIS_URL=redis://localhost:6379/0 redis-lua load`,
+  redis-lua --dir cli/examples/lua ls
+  redis-lua --dir cli/examples/lua run create_foo size=5 members='["john","susan"]'
+  redis-lua run create_foo size=1 members='["a"]' --dir cli/examples/lua -u localhost:6379
+  REDIS_URL=redis://localhost:6379/0 redis-lua --dir cli/examples/lua load`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "dir", Value: "lua", Usage: "the script root: names and includes cannot leave it"},
 			&ucli.StringFlag{Name: "redis", Aliases: []string{"u"}, Usage: "the Redis server: host:port, host (port 6379), :port (host 127.0.0.1), or a URL: redis://[user:password@]host:port/db, rediss:// for TLS, redis+cluster://host:port,host:port for a cluster, unix:///path/to.sock (default $REDIS_URL; without either, an embedded in-memory Redis)"},

@@ -24,7 +24,7 @@ func (e *env) commands() []*ucli.Command {
 			Name:         "render",
 			Usage:        "print the rendered Lua of a script",
 			ArgsUsage:    "NAME",
-			Description:  "Example:\n  redis-lua --dir examples/lua render rate_limit",
+			Description:  "Example:\n  redis-lua --dir cli/examples/lua render rate_limit",
 			Action:       e.render,
 			BashComplete: e.completeNames,
 		},
@@ -32,7 +32,7 @@ func (e *env) commands() []*ucli.Command {
 			Name:        "inspect",
 			Usage:       "show a script's keys, arguments, return type, includes and SHA1",
 			ArgsUsage:   "NAME",
-			Description: "Example:\n  redis-lua --dir examples/lua inspect --json create_foo",
+			Description: "Example:\n  redis-lua --dir cli/examples/lua inspect --json create_foo",
 			Flags: []ucli.Flag{
 				&ucli.BoolFlag{Name: "json", Usage: `stable machine output: {"name","sha1","keys","args":[{"name","type"}],"return","includes","flags"}`},
 			},
@@ -42,7 +42,7 @@ func (e *env) commands() []*ucli.Command {
 		{
 			Name:        "ls",
 			Usage:       "list every script name under the root",
-			Description: "Example:\n  redis-lua --dir examples/lua ls",
+			Description: "Example:\n  redis-lua --dir cli/examples/lua ls",
 			Action:      e.ls,
 		},
 		{
@@ -54,7 +54,7 @@ float, boolean as true/false/1/0/yes/no, list and dict as JSON, string and
 keys as they are. A script error prints its traceback and exits 1.
 
 Example:
-  redis-lua --dir examples/lua run create_foo size=5 members='["john","susan","bob"]'`,
+  redis-lua --dir cli/examples/lua run create_foo size=5 members='["john","susan","bob"]'`,
 			Flags: []ucli.Flag{
 				&ucli.BoolFlag{Name: "raw", Usage: "print the reply as Redis gave it, ignoring %return: a string's bytes, an integer in decimal (no JSON, no newline), a list one element per line"},
 			},
@@ -66,7 +66,7 @@ Example:
 			Usage:     "run Lua code given inline or in a file, with includes from --dir",
 			ArgsUsage: "(-e CODE | FILE) [name=value ...]",
 			Description: `Example:
-  redis-lua --dir examples/lua exec -e '%include "lib/util"
+  redis-lua --dir cli/examples/lua exec -e '%include "lib/util"
 return clamp(12, 0, 10)'`,
 			Flags: []ucli.Flag{
 				&ucli.StringFlag{Name: "e", Usage: "the code to run"},
@@ -120,8 +120,8 @@ LOAD on the server (every master of a cluster), then "function  script"
 lines.
 
 Examples:
-  REDIS_URL=redis://localhost:6379/0 redis-lua --dir examples/lua load
-  redis-lua --redis redis://localhost:6379/0 --dir examples/lua load --functions --library app`,
+  REDIS_URL=redis://localhost:6379/0 redis-lua --dir cli/examples/lua load
+  redis-lua --redis redis://localhost:6379/0 --dir cli/examples/lua load --functions --library app`,
 			Action: e.load,
 		},
 		e.functionsCommand(),

@@ -36,7 +36,8 @@ it out). The scripts' leading comments become the methods' docs, with
 control characters and "*/" escaped.
 
 Examples:
-  redis-lua --dir lua gen -o internal/scripts
+  redis-lua --dir cli/examples/lua gen -o examples/foo --check
+and in a Go file of the package that holds lua/:
   //go:generate redis-lua --dir lua gen -o scripts`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "o", Usage: "the output `DIR`"},
