@@ -76,6 +76,9 @@ type env struct {
 	// args are the command's arguments as given (completion reads the
 	// word being completed from them).
 	args []string
+	// abandoned: a script still runs on the embedded Redis, which
+	// cannot stop it (the command exits without waiting for it).
+	abandoned bool
 }
 
 // flush writes out what the command has printed on stderr so far (it

@@ -24,51 +24,6 @@ func functions(c *ucli.Context) bool {
 	return c.Bool("functions") || c.String("library") != ""
 }
 
-func (e *env) load(c *ucli.Context) error {
-	if c.NArg() > 0 {
-		return usagef("load takes no arguments")
-	}
-	if c.String("redis") == "" && e.getenv("REDIS_URL") == "" {
-		return usagef("load needs --redis or REDIS_URL: loading scripts into an embedded Redis that is gone at exit does nothing")
-	}
-	l, done, err := e.loader(c)
-	if err != nil {
-		return err
-	}
-	defer done()
-	all, err := l.LoadAll()
-	if err != nil {
-		return e.loadErr(c, err)
-	}
-	if len(all) == 0 {
-		return usagef("no scripts (*.lua) under --dir %s", c.String("dir"))
-	}
-	client, closeClient, err := e.connect(c)
-	if err != nil {
-		return err
-	}
-	defer closeClient()
-	names := make([]string, 0, len(all))
-	list := make([]*resolve.Script, 0, len(all))
-	for n := range all {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		list = append(list, all[n])
-	}
-	if functions(c) {
-		return e.loadFunctions(c, client, l)
-	}
-	if err := engine.New(client).Preload(c.Context, list...); err != nil {
-		return e.callErr(c, err)
-	}
-	for _, s := range list {
-		fmt.Fprintf(e.stdout, "%s  %s\n", s.SHA1(), s.Name())
-	}
-	return nil
-}
-
 // libraryName is the function library's name before its version hash:
 // --library, else the --dir's base name with every character but
 // [A-Za-z0-9_] replaced by _.

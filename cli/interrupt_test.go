@@ -167,9 +167,15 @@ func TestLongScripts(t *testing.T) {
 		{"--timeout kills", srv.URL(), []string{"exec", "-e", forever, "--timeout", "500ms"}, 1, "", []string{
 			"redis-lua: no reply after --timeout 500ms: sending SCRIPT KILL", "redis-lua: SCRIPT KILL: the script was stopped\n"}},
 		{"read_timeout in the URL", srv.URL() + "?read_timeout=1s", []string{"exec", "-e", until(3)}, 1, "", []string{"outcome unknown", "i/o timeout"}},
+		{"--timeout on the embedded Redis", "", []string{"exec", "-e", forever, "--timeout", "500ms"}, 1, "", []string{
+			"redis-lua: no reply after --timeout 500ms (the embedded Redis cannot stop a script: it ends with the command)\n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := run(t, t.TempDir(), []string{"REDIS_URL=" + tc.url}, tc.args...)
+			var env []string
+			if tc.url != "" {
+				env = []string{"REDIS_URL=" + tc.url}
+			}
+			r := run(t, t.TempDir(), env, tc.args...)
 			if r.code != tc.code || r.stdout != tc.stdout {
 				t.Errorf("%v: %+v", tc.args, r)
 			}

@@ -43,10 +43,10 @@ func (e *env) connect(c *ucli.Context) (redis.UniversalClient, func(), error) {
 		client := redis.NewClient(opt)
 		return client, func() {
 			client.Close()
-			if c.Context.Err() == nil {
+			if c.Context.Err() == nil && !e.abandoned {
 				// miniredis's Close waits for a running script, which
-				// nothing can stop: after an interrupt the process
-				// exits without it.
+				// nothing can stop: after an interrupt or a timeout
+				// the process exits without it.
 				m.Close()
 			}
 		}, nil

@@ -352,6 +352,7 @@ func jsonable(v any) any {
 // Ctrl-C.
 func (e *env) stopScript(c *ucli.Context, client redis.UniversalClient, why string, code int, function bool, calls <-chan *engine.Call, cleanup func()) error {
 	if e.redisURL(c) == "" {
+		e.abandoned = true
 		if code != ExitInterrupt {
 			why += " (the embedded Redis cannot stop a script: it ends with the command)"
 		}
