@@ -53,7 +53,8 @@ func (e *env) connect(c *ucli.Context) (redis.UniversalClient, func(), error) {
 	}
 	client, err := newClientWaiting(raw, c.Bool("cluster"), waitsForScripts(c))
 	if err != nil {
-		return nil, nil, usagef("--redis %s: %v", redact(raw), redactErr(err, raw))
+		r := redacted(err, raw)
+		return nil, nil, &exitError{code: ExitUsage, msg: fmt.Sprintf("--redis %s: %v", redact(raw), r), cause: r}
 	}
 	return client, func() { client.Close() }, nil
 }
