@@ -26,7 +26,10 @@ them out); CASES is one case file or a directory of them, and --run
 keeps the cases whose name matches. The backend is embedded (an
 in-process miniredis, the default), redis or cluster (the server of
 --redis). The runner is this project's engine, or --runner CMD speaking the
-protocol of conformance/PROTOCOL.md.
+protocol of conformance/PROTOCOL.md. Each request has a minute, or what
+the case's bounds.json gives; a --runner that answers later, or whose
+memory grows beyond the case's bound (read from /proc on Linux), is
+stopped, the case fails, and the runner starts again for the next.
 
 On redis and cluster, the suite owns the database of --redis: it empties
 it (FLUSHDB, never the server's other databases) before every case, and

@@ -69,9 +69,14 @@ func treeMemory(pid int) (rss, peak int64, ok bool) {
 
 // resetPeaks sets the peak resident memory of pid and its descendants to
 // their current one (Linux's clear_refs), so that a peak read later is
-// the request's. Where it cannot, sampling alone measures.
-func resetPeaks(pid int) {
+// the request's. ok is false when it could not: a peak read later may be
+// an earlier request's, and sampling alone measures.
+func resetPeaks(pid int) (ok bool) {
+	ok = true
 	for _, p := range processTree(pid) {
-		os.WriteFile("/proc/"+strconv.Itoa(p)+"/clear_refs", []byte("5"), 0)
+		if err := os.WriteFile("/proc/"+strconv.Itoa(p)+"/clear_refs", []byte("5"), 0); err != nil {
+			ok = false
+		}
 	}
+	return ok
 }

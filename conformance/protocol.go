@@ -372,9 +372,9 @@ func (x *External) DoWithin(ctx context.Context, req Request, b Bounds) (Respons
 	done := make(chan reply, 1)
 	pid := p.cmd.Process.Pid
 	var base int64
-	measured := false
+	measured, peaks := false, false
 	if b.Memory > 0 {
-		resetPeaks(pid)
+		peaks = resetPeaks(pid)
 		base, _, measured = treeMemory(pid)
 	}
 	go func() {
@@ -401,10 +401,13 @@ func (x *External) DoWithin(ctx context.Context, req Request, b Bounds) (Respons
 	}
 	grown := func() int64 {
 		rss, peak, ok := treeMemory(pid)
-		if !ok {
+		switch {
+		case !ok:
 			return 0
+		case peaks:
+			return max(rss, peak) - base
 		}
-		return max(rss, peak) - base
+		return rss - base
 	}
 	over := func(n int64) error {
 		return fmt.Errorf("the runner grew by %s during the request, over the bound of %s: stopped", mib(n), mib(b.Memory))
