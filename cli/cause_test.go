@@ -14,13 +14,13 @@ import (
 
 // runApp runs the command in this process with the environment env and
 // returns the error the app gave (before Main turns it into an exit code).
-func runApp(t *testing.T, vars map[string]string, args ...string) (error, string) {
+func runApp(t *testing.T, vars map[string]string, args ...string) (string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &env{stdout: &out, stderr: &errb, rawStdout: &out, getenv: func(k string) string { return vars[k] }, args: args}
 	app := e.app()
 	err := app.RunContext(context.Background(), append([]string{"redis-lua"}, interspersed(app, args)...))
-	return err, errb.String()
+	return errb.String(), err
 }
 
 // TestErrorsKeepTheirClass: a runtime error the command reports keeps
@@ -40,7 +40,7 @@ func TestErrorsKeepTheirClass(t *testing.T) {
 		{"load --functions", nil, []string{"--redis", secretURL, "--dir", "examples/lua", "load", "--functions"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err, _ := runApp(t, tc.env, tc.args...)
+			_, err := runApp(t, tc.env, tc.args...)
 			var ee *exitError
 			if !errors.As(err, &ee) || ee.code != ExitScript {
 				t.Fatalf("err = %#v, want an exit error with code 1", err)

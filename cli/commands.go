@@ -92,10 +92,10 @@ must also run on (warnings). --redis URL takes the table from that
 server's own COMMAND and COMMAND DOCS instead.
 
 Examples:
-  redis-lua --dir examples/lua check
-  redis-lua --dir examples/lua check --target valkey-8.0 --also redis-7.0
-  redis-lua --dir examples/lua check --disable W211,RL108 --strict
-  redis-lua --dir examples/lua check --sarif > redis-lua.sarif`,
+  redis-lua --dir cli/examples/lua check
+  redis-lua --dir cli/examples/lua check --target valkey-8.0 --also redis-7.0
+  redis-lua --dir cli/examples/lua check --disable W211,RL108 --strict
+  redis-lua --dir cli/examples/lua check --sarif > redis-lua.sarif`,
 			Flags: []ucli.Flag{
 				&ucli.BoolFlag{Name: "json", Usage: "print the findings as a JSON array on stdout"},
 				&ucli.BoolFlag{Name: "sarif", Usage: "print the findings as SARIF 2.1.0 on stdout (code scanning)"},
