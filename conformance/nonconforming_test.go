@@ -242,3 +242,51 @@ func TestNonConformingRunners(t *testing.T) {
 		})
 	}
 }
+
+// TestStoppedWithItsChildren: a runner behind a shell that breaks a
+// bound is stopped with the process it started, not only the shell.
+func TestStoppedWithItsChildren(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("no /proc: children are not listed")
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	cmd := exec.Command(sh, "-c", `"$0" -test.run='^$'; echo done`, os.Args[0])
+	cmd.Env = append(os.Environ(), serveEnv+"=bomb-time")
+	cmd.Stderr = os.Stderr
+	ext, err := conformance.StartExternal(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ext.Close()
+	var bomb *conformance.Case
+	for _, c := range cases(t) {
+		if c.Name == "limit_include_bomb" {
+			bomb = c
+		}
+	}
+	first := cmd.Process.Pid
+	time.Sleep(200 * time.Millisecond) // the shell starts its child
+	children, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", first, first))
+	pids := strings.Fields(string(children))
+	if len(pids) != 1 {
+		t.Fatalf("the shell's children: %q", children)
+	}
+	o := conformance.RunCase(context.Background(), bomb, ext, &conformance.Backend{Name: "embedded"})
+	if o.Status != "fail" || !strings.Contains(o.Message, "no response within") {
+		t.Fatalf("%s %s", o.Status, o.Message)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		stat, err := os.ReadFile("/proc/" + pids[0] + "/stat")
+		if err != nil || strings.Contains(string(stat), ") Z ") {
+			break // gone, or a zombie
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the runner's child %s still runs: %s", pids[0], stat)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"reflect"
 	"strconv"
@@ -329,10 +330,18 @@ func (x *External) start() error {
 	return nil
 }
 
-// stop kills the running process and waits for it.
+// stop kills the running process, and the processes it started (where
+// the operating system lists them: a runner behind a shell), and waits
+// for it.
 func (x *External) stop() {
 	if x.proc == nil {
 		return
+	}
+	tree := processTree(x.proc.cmd.Process.Pid)
+	for i := len(tree) - 1; i > 0; i-- {
+		if p, err := os.FindProcess(tree[i]); err == nil {
+			p.Kill()
+		}
 	}
 	x.proc.cmd.Process.Kill()
 	x.proc.in.Close()
