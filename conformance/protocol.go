@@ -462,7 +462,7 @@ func (x *External) DoWithin(ctx context.Context, req Request, b Bounds) (Respons
 	}
 }
 
-func mib(n int64) string { return strconv.FormatInt(n>>20, 10) + " MiB" }
+func mib(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB" }
 
 // Close ends the runner's input and waits for it.
 func (x *External) Close() error {
