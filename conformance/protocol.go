@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"reflect"
@@ -462,7 +463,10 @@ func (x *External) DoWithin(ctx context.Context, req Request, b Bounds) (Respons
 	}
 }
 
-func mib(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB" }
+// mib writes n bytes in MiB, to a tenth.
+func mib(n int64) string {
+	return strconv.FormatFloat(math.Round(float64(n)/(1<<20)*10)/10, 'f', -1, 64) + " MiB"
+}
 
 // Close ends the runner's input and waits for it.
 func (x *External) Close() error {
