@@ -228,6 +228,9 @@ func TestNonConformingRunners(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.variant, func(t *testing.T) {
+			if _, err := os.Stat("/proc/self/status"); err != nil && tc.variant == "bomb-memory" {
+				t.Skip("no /proc: memory is not measured")
+			}
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = append(os.Environ(), serveEnv+"="+tc.variant)
 			cmd.Stderr = os.Stderr
