@@ -42,8 +42,8 @@ func helpExamples(help string) []string {
 // repository root, with localhost:6379 a real server (they named
 // examples/lua, which does not exist).
 func TestHelpExamplesRun(t *testing.T) {
+	root := repoRoot(t)
 	srv := redistest.Real(t)
-	root, _ := filepath.Abs("..")
 	n := 0
 	for _, cmd := range [][]string{{"help"}, {"help", "render"}, {"help", "inspect"}, {"help", "ls"}, {"help", "run"}, {"help", "exec"},
 		{"help", "load"}, {"help", "gen"}, {"help", "functions"}, {"help", "version"}} {
