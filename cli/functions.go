@@ -77,22 +77,14 @@ func onEveryMaster(ctx context.Context, client redis.UniversalClient, f func(con
 }
 
 // loadFunctions loads the entry points (the scripts no other includes)
-// as one function library, on every master of a cluster, and prints
-// "function  script" lines. (The engine loads a library itself only when
-// a call finds it missing: it has no call to load one ahead.)
+// as one function library, through the engine (every master of a
+// cluster), and prints "function  script" lines.
 func (e *env) loadFunctions(c *ucli.Context, client redis.UniversalClient, l *resolve.Loader) error {
 	lib, _, err := e.dirLibrary(c, l)
 	if err != nil {
 		return err
 	}
-	err = onEveryMaster(c.Context, client, func(ctx context.Context, m *redis.Client) error {
-		err := m.FunctionLoad(ctx, lib.Code).Err()
-		if err != nil && strings.Contains(err.Error(), "already exists") {
-			return nil // the same content: its name says so
-		}
-		return err
-	})
-	if err != nil {
+	if err := engine.New(client, engine.WithFunctions(lib)).LoadLibrary(c.Context); err != nil {
 		return failErr("FUNCTION LOAD "+lib.Name, err, e.redisURL(c))
 	}
 	fmt.Fprintf(e.stdout, "library %s\n", lib.Name)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -47,6 +48,22 @@ func provenNoFunction(ctx context.Context, calls []*Call) []*Call {
 		}
 	}
 	return proven
+}
+
+// LoadLibrary loads the library of an engine made WithFunctions onto its
+// server (every master of a cluster, every shard of a ring) ahead of any
+// call; a server that has it already is fine. Calls do not need it (they
+// load the library when a server proves it missing); a deployment step
+// does, so that the first calls find it. An engine without a library
+// returns an error.
+func (e *Engine) LoadLibrary(ctx context.Context) error {
+	if e == nil || e.client == nil {
+		return errNoClient
+	}
+	if e.lib == nil {
+		return errors.New("the engine has no library: make it WithFunctions")
+	}
+	return e.loadLibrary(ctx)
 }
 
 // loadLibrary loads the engine's library onto the server (every master

@@ -286,3 +286,30 @@ func TestFunctionsCompileError(t *testing.T) {
 		t.Errorf("FCALL %d times, want 2 (each refused once, not sent again)", n)
 	}
 }
+
+// TestLoadLibrary: LoadLibrary puts the engine's library on the server
+// ahead of any call (twice is fine), so that the first call is one FCALL;
+// an engine without a library says so.
+func TestLoadLibrary(t *testing.T) {
+	rdb := redistest.Real(t).Client(t)
+	ctx := context.Background()
+	add := parse(t, "add", incrBy)
+	e, lib := functionsEngine(t, rdb, "app", add)
+	for range 2 {
+		if err := e.LoadLibrary(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if libs, err := rdb.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: lib.Name}).Result(); err != nil || len(libs) != 1 {
+		t.Fatalf("FUNCTION LIST = %v, %v", libs, err)
+	}
+	if n, err := e.Run(ctx, add, map[string]any{"k": "k", "n": 2}).Int64(); err != nil || n != 2 {
+		t.Errorf("Run = %d, %v", n, err)
+	}
+	if n := commandCalls(t, rdb, "fcall"); n != 1 {
+		t.Errorf("%d FCALLs, want 1", n)
+	}
+	if err := engine.New(rdb).LoadLibrary(ctx); err == nil || !strings.Contains(err.Error(), "WithFunctions") {
+		t.Errorf("an engine without a library: %v", err)
+	}
+}
