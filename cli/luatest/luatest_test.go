@@ -50,3 +50,81 @@ func TestRunTree(t *testing.T) {
 		})
 	}
 }
+
+// TestCoverage: on a real server and on the embedded one, the lines run
+// are counted (included files in their own lines), lines not run are 0,
+// the LCOV file says so, and the error raised in the helper still names
+// the helper's file and line.
+func TestCoverage(t *testing.T) {
+	files, err := luatest.Load("testdata/tree/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `TN:
+SF:lua/counter.lua
+DA:1,3
+DA:2,3
+DA:5,3
+DA:6,2
+LF:4
+LH:4
+end_of_record
+TN:
+SF:lua/lib/helper.lua
+DA:1,3
+DA:2,3
+DA:3,1
+DA:5,2
+DA:6,0
+DA:8,2
+LF:6
+LH:5
+end_of_record
+`
+	for name, srv := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			r, err := luatest.Run(context.Background(), os.DirFS("testdata/tree"), files, backend(t, srv), &luatest.Options{Cover: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lcov strings.Builder
+			r.Coverage.WriteLCOV(&lcov, "lua")
+			if lcov.String() != want {
+				t.Errorf("LCOV:\n%s\nwant\n%s", lcov.String(), want)
+			}
+			// run 2 of counter.txtar wants frames [counter 3] [lib/helper 3]
+			// and passed: the traceback points into the helper.
+			for _, res := range r.Results {
+				if res.File == "testdata/tree/testdata/counter.txtar" && res.Status != "pass" {
+					t.Errorf("%+v", res)
+				}
+			}
+		})
+	}
+}
+
+// TestCoverageErrors: with and without coverage, errors keep their
+// kind, frames and text: a Lua runtime error, a redis.call error (Redis
+// keeps its code), an error table, redis.error_reply, a compile error,
+// values that do not fit, a reply that does not decode.
+func TestCoverageErrors(t *testing.T) {
+	files, err := luatest.Load("testdata/errors.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, srv := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			for _, cover := range []bool{false, true} {
+				r, err := luatest.Run(context.Background(), os.DirFS("testdata/tree"), files, backend(t, srv), &luatest.Options{Cover: cover})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Failed != 0 {
+					var out strings.Builder
+					r.WriteText(&out)
+					t.Errorf("cover %v:\n%s", cover, out.String())
+				}
+			}
+		})
+	}
+}
