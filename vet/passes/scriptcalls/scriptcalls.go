@@ -34,7 +34,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:       "https://pkg.go.dev/github.com/redislua/redislua/vet/passes/scriptcalls",
 	Requires:  []*analysis.Analyzer{inspect.Analyzer},
 	Run:       run,
-	FactTypes: []analysis.Fact{new(signature)},
+	FactTypes: []analysis.Fact{new(signature), new(tree)},
 }
 
 const (
@@ -46,6 +46,7 @@ const (
 type fsRef struct {
 	embed *embedded.Embed
 	dir   string
+	pkg   string // the package that embeds it, when not this one (a fact's tree)
 }
 
 // scriptRef is a script known by name in a known file system.
@@ -104,8 +105,13 @@ type state struct {
 	pass    *analysis.Pass
 	fsOf    map[types.Object]fsRef
 	loaders map[types.Object]fsRef
-	scripts map[types.Object]scriptRef
-	loaded  map[scriptRef]*signature
+	// loadFuncs are variables that hold a loader's Load method:
+	// load := scripts.Loader.Load.
+	loadFuncs map[types.Object]fsRef
+	// imported are the trees of other packages' loaders, read from facts.
+	imported map[types.Object]fsRef
+	scripts  map[types.Object]scriptRef
+	loaded   map[scriptRef]*signature
 	// copies are variables and fields that hold a script of another
 	// package: release := scripts.Release, var rel = scripts.Release.
 	copies map[types.Object]*signature
@@ -113,12 +119,14 @@ type state struct {
 
 func run(pass *analysis.Pass) (any, error) {
 	st := &state{
-		pass:    pass,
-		fsOf:    map[types.Object]fsRef{},
-		loaders: map[types.Object]fsRef{},
-		scripts: map[types.Object]scriptRef{},
-		loaded:  map[scriptRef]*signature{},
-		copies:  map[types.Object]*signature{},
+		pass:      pass,
+		fsOf:      map[types.Object]fsRef{},
+		loaders:   map[types.Object]fsRef{},
+		loadFuncs: map[types.Object]fsRef{},
+		imported:  map[types.Object]fsRef{},
+		scripts:   map[types.Object]scriptRef{},
+		loaded:    map[scriptRef]*signature{},
+		copies:    map[types.Object]*signature{},
 	}
 	for _, e := range embedded.Find(pass) {
 		if e.Var != nil {
@@ -164,6 +172,9 @@ func run(pass *analysis.Pass) (any, error) {
 				if ref, ok := st.loaderExpr(r); ok {
 					changed = st.setLoader(obj, ref) || changed
 				}
+				if ref, ok := st.loadFuncExpr(r); ok {
+					changed = st.setLoadFunc(obj, ref) || changed
+				}
 				if ref, ok := st.scriptExpr(r); ok {
 					changed = st.setScript(obj, ref) || changed
 				} else if sig := st.foreign(r); sig != nil {
@@ -193,6 +204,18 @@ func run(pass *analysis.Pass) (any, error) {
 	for obj, sig := range st.copies {
 		if exported(obj) {
 			pass.ExportObjectFact(obj, sig)
+		}
+	}
+	// So do loaders and their Load methods held by package-level
+	// variables, for the Load calls of importing packages:
+	// scripts.Loader.Load("lock_release"). Not those held by fields: a
+	// field's fact would speak for every value of the struct, also for one
+	// that an importing package fills with a loader of its own.
+	for _, m := range []map[types.Object]fsRef{st.loaders, st.loadFuncs} {
+		for obj, ref := range m {
+			if exported(obj) && obj.Parent() == pass.Pkg.Scope() {
+				pass.ExportObjectFact(obj, newTree(pass.Pkg.Path(), ref))
+			}
 		}
 	}
 	return nil, nil
@@ -367,12 +390,15 @@ func (st *state) funcDecl(fn *types.Func) *ast.FuncDecl {
 	return nil
 }
 
-// loaderExpr recognises resolve.New(fsys) or a variable holding a loader.
+// loaderExpr recognises resolve.New(fsys), a variable holding a loader,
+// or a variable or field of another package whose fact says it holds one.
 func (st *state) loaderExpr(e ast.Expr) (fsRef, bool) {
 	x := ast.Unparen(e)
 	if obj := st.object(x); obj != nil {
-		ref, ok := st.loaders[obj]
-		return ref, ok
+		if ref, ok := st.loaders[obj]; ok {
+			return ref, true
+		}
+		return st.foreignTree(obj, false)
 	}
 	if call, ok := x.(*ast.CallExpr); ok && st.isFunc(call, resolvePkg, "New") && len(call.Args) >= 1 {
 		return st.fsExpr(call.Args[0])
@@ -398,16 +424,23 @@ func (st *state) scriptExpr(e ast.Expr) (scriptRef, bool) {
 	return scriptRef{}, false
 }
 
-// loadCall recognises loader.Load("constant name") on a known loader.
+// loadCall recognises loader.Load("constant name") on a known loader, or
+// a call of a variable that holds its Load method: load("constant name").
 func (st *state) loadCall(call *ast.CallExpr) (scriptRef, bool) {
-	if !st.isFunc(call, resolvePkg, "Load") || len(call.Args) != 1 {
+	if len(call.Args) != 1 {
 		return scriptRef{}, false
 	}
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return scriptRef{}, false
+	var fs fsRef
+	var ok1 bool
+	if st.isFunc(call, resolvePkg, "Load") {
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return scriptRef{}, false
+		}
+		fs, ok1 = st.loaderExpr(sel.X)
+	} else if st.object(call.Fun) != nil {
+		fs, ok1 = st.loadFuncExpr(call.Fun)
 	}
-	fs, ok1 := st.loaderExpr(sel.X)
 	name, ok2 := constString(st.pass.TypesInfo, call.Args[0])
 	return scriptRef{fs: fs, name: name}, ok1 && ok2
 }
@@ -450,7 +483,7 @@ func (st *state) checkLoad(call *ast.CallExpr) {
 		return // loads, or fails inside the tree: luaembed reports that
 	}
 	names, _ := l.Names()
-	msg := fmt.Sprintf("no script %s in the embedded tree %s", quote(name), ref.dir)
+	msg := fmt.Sprintf("no script %s in the embedded tree %s", quote(name), st.treeName(ref))
 	var fixes []analysis.SuggestedFix
 	if hint := directive.Suggest(name, names); hint != "" {
 		msg += "; did you mean " + quote(hint) + "?"

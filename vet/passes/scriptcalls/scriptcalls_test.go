@@ -10,5 +10,5 @@ import (
 func TestAnalyzer(t *testing.T) {
 	// The "did you mean" reports carry their fix: the .golden files are the
 	// sources with every fix applied.
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), scriptcalls.Analyzer, "calls", "scripts", "user")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), scriptcalls.Analyzer, "calls", "scripts", "user", "locks", "lockuser", "lockchain")
 }

@@ -18,8 +18,8 @@ func sub(f fs.FS, err error) fs.FS { return f }
 
 // A package-level loader over fs.Sub of the embedded files, and a script
 // held in a package-level variable through a helper.
-var loader = resolve.New(sub(fs.Sub(luaFS, "lua")))
-var createFoo = must(loader.Load("create_foo")) // want createFoo:"script create_foo"
+var loader = resolve.New(sub(fs.Sub(luaFS, "lua"))) // want loader:"loader calls/lua: create_foo raw"
+var createFoo = must(loader.Load("create_foo"))     // want createFoo:"script create_foo"
 
 type label string
 

@@ -13,7 +13,7 @@ var luaFS embed.FS
 
 func must[T any](v T, err error) T { return v }
 
-var loader = resolve.New(must(fs.Sub(luaFS, "lua")))
+var loader = resolve.New(must(fs.Sub(luaFS, "lua"))) // want loader:"loader scripts/lua: add"
 
 // Add is exported: its signature reaches importers as a fact.
 var Add = must(loader.Load("add")) // want Add:"script add"
@@ -30,7 +30,7 @@ func scriptFS() fs.FS {
 	return sub
 }
 
-var helped = resolve.New(scriptFS())
+var helped = resolve.New(scriptFS()) // want helped:"loader scripts/lua: add"
 
 // Helped comes through the helper: its signature is known.
 var Helped = must(helped.Load("add")) // want Helped:"script add"

@@ -1,0 +1,2 @@
+%include "lib/missing"
+return 1

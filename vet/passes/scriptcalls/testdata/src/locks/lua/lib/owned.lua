@@ -1,0 +1,4 @@
+%pragma once
+local function owned(lock, token)
+  return redis.call('GET', lock) == token
+end
