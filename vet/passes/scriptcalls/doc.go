@@ -16,7 +16,9 @@
 // the loader from resolve.New(fsys) where fsys is a //go:embed variable
 // of the same package, or fs.Sub of one with a constant directory
 // (directly, or through a helper call that takes it as its only
-// argument). These ways of holding loaders and scripts are followed:
+// argument, such as a generic must). The loader's Load method as a value
+// counts as the loader (load := loader.Load; load("create_foo")). These
+// ways of holding loaders and scripts are followed:
 //
 //   - package-level variables: var scripts = resolve.New(luaFS)
 //   - local variables: s, err := scripts.Load("create_foo")
@@ -34,6 +36,15 @@
 // package-level variable (var rel = scripts.Release), a field set from
 // it (service{rel: scripts.Release}), themselves exported again.
 //
+// A loader held by a package-level variable, or its Load method held by
+// one, is exported as a fact too, with the .lua files of the tree it
+// reads: Load calls in importing packages are checked against that tree
+// (scripts.Loader.Load("lock_relase") is reported with its did-you-mean)
+// and the scripts they load are checked as local ones, also through a
+// package-level copy of the loader, itself exported again. Loaders held
+// by struct fields are not exported: any value of the struct, filled in
+// any package, would share the fact.
+//
 // It also reports loader.Load of a constant name that the embedded tree
 // does not hold (with a suggestion), a nil values argument for a script
 // that has parameters, and constant values the codec refuses at run
@@ -50,7 +61,9 @@
 //
 // Not followed: loaders or scripts passed as function arguments or
 // returned from functions, scripts held in maps or slices, names that
-// are not constants, and file systems other than embedded ones. Values are
+// are not constants, and file systems other than embedded ones
+// (resolve.OpenDir reads a directory named relative to the working
+// directory of the program, unknown to the analyzer). Values are
 // checked when they are a map literal with constant string keys, or a
 // struct value (every exported field, as the engine binds them).
 package scriptcalls
