@@ -151,7 +151,7 @@ Examples:
 			&ucli.DurationFlag{Name: "timeout", Usage: "how long run and exec wait for a script's reply (`D`: 30s, 2m; default as long as it runs); past it the script is stopped as on Ctrl-C (SCRIPT KILL) and the command exits 1"},
 			&ucli.StringFlag{Name: "library", Usage: "the function library `NAME` (letters, digits, _; implies --functions) that load loads and run calls through (default the --dir's base name)"},
 		},
-		Commands:             e.withUsageErrors(append(e.commands(), e.genCommand(), e.testCommand(), e.lspCommand(), e.completionCommand(), e.manCommand(), e.versionCommand())),
+		Commands:             e.withUsageErrors(append(e.commands(), e.genCommand(), e.testCommand(), e.debugCommand(), e.lspCommand(), e.completionCommand(), e.manCommand(), e.versionCommand())),
 		EnableBashCompletion: true,
 		Writer:               e.stdout,
 		ErrWriter:            e.stderr,

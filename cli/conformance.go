@@ -119,10 +119,10 @@ func (e *env) conformance(c *ucli.Context) error {
 			return usagef("--redis %s: %v", redact(raw), redactErr(err, raw))
 		}
 		defer client.Close()
-		b.URL, b.Client = raw, client
+		b.URL, b.Client = serverURL(raw), client
 		if b.Name == "cluster" && !strings.Contains(raw, "+cluster://") {
 			// The runner's form of the same server, credentials included.
-			b.URL = strings.Replace(raw, "://", "+cluster://", 1)
+			b.URL = strings.Replace(b.URL, "://", "+cluster://", 1)
 		}
 		if err := e.ownable(c, client, raw); err != nil {
 			return err

@@ -46,7 +46,7 @@ func TestHelpExamplesRun(t *testing.T) {
 	srv := redistest.Real(t)
 	n := 0
 	for _, cmd := range [][]string{{"help"}, {"help", "render"}, {"help", "inspect"}, {"help", "ls"}, {"help", "run"}, {"help", "exec"},
-		{"help", "load"}, {"help", "gen"}, {"help", "functions"}, {"help", "version"}} {
+		{"help", "load"}, {"help", "gen"}, {"help", "functions"}, {"help", "version"}, {"help", "test"}, {"help", "debug"}} {
 		r := run(t, root, nil, cmd...)
 		examples := helpExamples(r.stdout)
 		if r.code != 0 || len(examples) == 0 {
@@ -58,6 +58,9 @@ func TestHelpExamplesRun(t *testing.T) {
 			c := exec.Command("bash", "-c", line)
 			c.Dir = root
 			c.Env = append(os.Environ(), "PATH="+filepath.Dir(binary)+":"+os.Getenv("PATH"))
+			// debug reads its commands from stdin: these run the script
+			// to its end.
+			c.Stdin = strings.NewReader(strings.Repeat("continue\n", 10))
 			if out, err := c.CombinedOutput(); err != nil {
 				t.Errorf("%v: %s: %v\n%s", cmd, ex, err, out)
 			}

@@ -44,10 +44,10 @@ files in their own lines), the share of lines with code that ran;
 go as EVAL, also with --functions; the outcomes are the same.
 
 Examples:
-  redis-lua --dir lua test
-  redis-lua --dir lua test lua/testdata/counter.txtar --json
-  redis-lua --dir lua test --cover --coverprofile lcov.info
-  redis-lua --dir lua --redis redis://127.0.0.1:6379/15 test`,
+  redis-lua --dir cli/examples/lua test
+  redis-lua --dir cli/examples/lua test cli/examples/lua/testdata/add_score.txtar --json
+  redis-lua --dir cli/examples/lua test --cover
+  redis-lua --dir cli/examples/lua --redis redis://localhost:6379/15 test`,
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
 			&ucli.BoolFlag{Name: "flush", Usage: "allow emptying a database that holds keys (it is emptied before every entry)"},
@@ -98,11 +98,11 @@ func (e *env) test(c *ucli.Context) error {
 		if err != nil {
 			return usagef("--redis %s: %v", redact(raw), redactErr(err, raw))
 		}
-		b.URL, b.Client = raw, client
+		b.URL, b.Client = serverURL(raw), client
 		if cluster {
 			b.Name = "cluster"
 			if !strings.Contains(raw, "+cluster://") {
-				b.URL = strings.Replace(raw, "://", "+cluster://", 1)
+				b.URL = strings.Replace(b.URL, "://", "+cluster://", 1)
 			}
 		}
 		if err := e.ownable(c, client, raw); err != nil {

@@ -35,6 +35,23 @@ type Values = any
 // struct.
 type Ordered []any
 
+// Bind checks and encodes the values of a call of s as Run would send
+// them: the keys, then the arguments, in declaration order (Keys, then
+// Args), each by the codec's encoders. Unknown, missing and wrongly
+// typed names are reported together as an *ArgsError. It is for code
+// that sends a script some other way than the engine (instrumented, or
+// under Redis's Lua debugger) with the engine's binding.
+func Bind(s *resolve.Script, values Values) ([]any, error) {
+	if s == nil {
+		return nil, errNilScript
+	}
+	out := make([]any, len(s.Keys())+len(s.Args()))
+	if err := bind(s, values, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // bind writes the encoded keys, then the encoded arguments, of a call to
 // dst, which has room for them. Unknown, missing and wrongly typed names
 // are reported together.

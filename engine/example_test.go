@@ -146,3 +146,19 @@ func ExampleOrdered() {
 	// 5 <nil>
 	// script add: missing "step"
 }
+
+// Bind encodes a call's values as the engine sends them, for code that
+// sends the script itself: keys first, then arguments.
+func ExampleBind() {
+	loader := resolve.New(fstest.MapFS{
+		"add.lua": {Data: []byte("%arg step integer\n%key counter\n%arg tags list\nreturn 1\n")},
+	})
+	script, _ := loader.Load("add")
+	encoded, err := engine.Bind(script, map[string]any{"counter": "c", "step": 2, "tags": []string{"a"}})
+	fmt.Println(encoded, err)
+	_, err = engine.Bind(script, map[string]any{"counter": "c", "stpe": 2})
+	fmt.Println(err)
+	// Output:
+	// [c 2 ["a"]] <nil>
+	// script add: unknown "stpe" (did you mean "step"?); missing "step", "tags"
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -59,7 +58,7 @@ func Queue(ctx context.Context, c redis.UniversalClient, pipe redis.Pipeliner, s
 
 func prepare(ctx context.Context, c redis.UniversalClient, s *resolve.Script, values map[string]any, cov *Coverage) *Pending {
 	p := &Pending{cov: cov, in: instrument(s, !takesShebang(ctx, c))}
-	p.val, p.err = bind(s, values)
+	p.val, p.err = engine.Bind(s, values)
 	return p
 }
 
@@ -167,49 +166,3 @@ type replyError string
 
 func (e replyError) Error() string { return string(e) }
 func (replyError) RedisError()     {}
-
-// bind encodes the values of a map as the engine does: the keys, then
-// the arguments, in declaration order.
-func bind(s *resolve.Script, values map[string]any) ([]any, error) {
-	var e *engine.ArgsError
-	fail := func() *engine.ArgsError {
-		if e == nil {
-			e = &engine.ArgsError{Script: s.Name()}
-		}
-		return e
-	}
-	var out []any
-	for _, ps := range [][]resolve.Param{s.Keys(), s.Args()} {
-		for _, p := range ps {
-			v, ok := values[p.Name]
-			if !ok {
-				fail().Missing = append(fail().Missing, p.Name)
-				continue
-			}
-			var enc any
-			var err error
-			if p.Kind == resolve.KeyParam {
-				enc, err = codec.EncodeKey(p.Name, v)
-			} else {
-				enc, err = codec.Encode(p.Name, p.Type, v)
-			}
-			if err != nil {
-				fail().Invalid = append(fail().Invalid, err)
-			}
-			out = append(out, enc)
-		}
-	}
-	for name := range values {
-		if _, ok := s.Param(name); !ok {
-			fail().Unknown = append(fail().Unknown, name)
-		}
-	}
-	if e == nil {
-		return out, nil
-	}
-	slices.Sort(e.Unknown)
-	for _, n := range e.Unknown {
-		e.Hints = append(e.Hints, s.Suggest(n))
-	}
-	return nil, e
-}
