@@ -33,8 +33,10 @@ scripts of the tree for that file's entries:
 Each entry passes or fails on its own; a failure is printed with its
 file, entry (run N), script, and what was wanted beside what came; the
 last line is "N passed, N failed", and the exit status is 1 when one
-failed. The backend is the embedded Redis, or the server of --redis
-(a redis+cluster:// URL, or --cluster, is a cluster). On a server the
+failed. --json prints the report as JSON; --junit FILE also writes it
+as JUnit XML (a test case per entry), for CI systems. The backend is
+the embedded Redis, or the server of --redis (a redis+cluster:// URL,
+or --cluster, is a cluster). On a server the
 database is emptied (FLUSHDB) before every entry, so a database that
 holds keys is refused unless --flush is given.
 
@@ -50,6 +52,7 @@ Examples:
   redis-lua --dir cli/examples/lua --redis redis://localhost:6379/15 test`,
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
+			&ucli.StringFlag{Name: "junit", Usage: "also write the report as JUnit XML to `FILE`"},
 			&ucli.BoolFlag{Name: "flush", Usage: "allow emptying a database that holds keys (it is emptied before every entry)"},
 			&ucli.BoolFlag{Name: "cover", Usage: "print the line coverage of every file the scripts ran"},
 			&ucli.StringFlag{Name: "coverprofile", Usage: "write the line coverage in LCOV format to `FILE` (implies --cover)"},
@@ -129,6 +132,18 @@ func (e *env) test(c *ucli.Context) error {
 			report.Coverage.WriteText(e.stdout, dir)
 		}
 		report.WriteText(e.stdout)
+	}
+	if file := c.String("junit"); file != "" {
+		f, err := os.Create(file)
+		if err == nil {
+			err = report.WriteJUnit(f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			return failf("--junit: %v", err)
+		}
 	}
 	if profile != "" {
 		f, err := os.Create(profile)

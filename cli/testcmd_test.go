@@ -27,7 +27,9 @@ func runTest(t *testing.T, args ...string) (string, string, error) {
 // --coverprofile, and bad case files refused with their name.
 func TestTestCommand(t *testing.T) {
 	const dir = "luatest/testdata/tree"
-	for _, redisArgs := range [][]string{nil, {"--redis", redistest.Real(t).URL()}} {
+	// The server as host:port: the suite's backend takes the short forms
+	// too (it was given ":port" as a URL and failed every entry).
+	for _, redisArgs := range [][]string{nil, {"--redis", redistest.Real(t).Addr}} {
 		args := append(append([]string{}, redisArgs...), "--dir", dir, "test")
 		out, _, err := runTest(t, args...)
 		var ee *exitError
@@ -38,7 +40,14 @@ func TestTestCommand(t *testing.T) {
 			t.Errorf("%v:\n%s", args, out)
 		}
 		profile := filepath.Join(t.TempDir(), "lcov.info")
-		out, _, _ = runTest(t, append(args, "--flush", "--json", "--coverprofile", profile)...)
+		junit := filepath.Join(t.TempDir(), "junit.xml")
+		out, _, _ = runTest(t, append(args, "--flush", "--json", "--coverprofile", profile, "--junit", junit)...)
+		xml, err := os.ReadFile(junit)
+		if err != nil || !strings.Contains(string(xml), `<testsuite name="redislua test (`) || strings.Count(string(xml), "<testcase ") != 3 ||
+			!strings.Contains(string(xml), `<testcase name="`+dir+`/testdata/failing.txtar run 1 (counter)" classname="test.`) ||
+			!strings.Contains(string(xml), `<failure message="result 2, want 3">`) {
+			t.Errorf("--junit: %v\n%s", err, xml)
+		}
 		var rep struct{ Passed, Failed int }
 		if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Passed != 2 || rep.Failed != 1 {
 			t.Errorf("--json: %v %s", err, out)

@@ -47,6 +47,10 @@ type Outcome struct {
 type Report struct {
 	Outcomes                []Outcome
 	Passed, Failed, Skipped int
+	// Suite names the report's test suites and classes in JUnit XML
+	// ("redislua SUITE (backend)", "SUITE.backend"); empty is
+	// "conformance".
+	Suite string
 }
 
 // Summary is the last line of a run: "N passed, N failed, N skipped".

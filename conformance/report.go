@@ -58,6 +58,10 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		Timestamp string      `xml:"timestamp,attr"`
 		Suites    []testsuite `xml:"testsuite"`
 	}
+	suite := r.Suite
+	if suite == "" {
+		suite = "conformance"
+	}
 	all := testsuites{Timestamp: time.Now().UTC().Format(time.RFC3339)}
 	index := map[string]int{}
 	for _, o := range r.Outcomes {
@@ -65,10 +69,10 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		if !ok {
 			i = len(all.Suites)
 			index[o.Backend] = i
-			all.Suites = append(all.Suites, testsuite{Name: "redislua conformance (" + o.Backend + ")"})
+			all.Suites = append(all.Suites, testsuite{Name: "redislua " + suite + " (" + o.Backend + ")"})
 		}
 		s := &all.Suites[i]
-		tc := testcase{Name: o.Case, Classname: "conformance." + o.Backend}
+		tc := testcase{Name: o.Case, Classname: suite + "." + o.Backend}
 		s.Tests++
 		switch o.Status {
 		case "fail":

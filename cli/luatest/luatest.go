@@ -262,6 +262,21 @@ func (r *Report) WriteText(w io.Writer) error {
 	return err
 }
 
+// WriteJUnit writes the report as JUnit XML, for CI systems that read
+// it: a test suite per backend ("redislua test (redis)"), a test case
+// per run.json entry ("testdata/x.txtar run 2 (script)"), a failure
+// with what was wanted and what came.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	cr := conformance.Report{Suite: "test", Passed: r.Passed, Failed: r.Failed, Skipped: r.Skipped}
+	for _, res := range r.Results {
+		cr.Outcomes = append(cr.Outcomes, conformance.Outcome{
+			Case:    fmt.Sprintf("%s run %d (%s)", res.File, res.Run, res.Script),
+			Backend: res.Backend, Status: res.Status, Message: res.Message,
+		})
+	}
+	return cr.WriteJUnit(w)
+}
+
 // WriteJSON writes the report as one JSON object: results, counts and,
 // with coverage, the files' line counts.
 func (r *Report) WriteJSON(w io.Writer) error {
