@@ -51,7 +51,7 @@ func TestRunTree(t *testing.T) {
 	}
 }
 
-// TestCoverage: on a real server and on the embedded one, the lines run
+// TestCoverage: on a real server, a cluster and the embedded one, the lines run
 // are counted (included files in their own lines), lines not run are 0,
 // the LCOV file says so, and the error raised in the helper still names
 // the helper's file and line.
@@ -81,9 +81,17 @@ LF:6
 LH:5
 end_of_record
 `
+	backends := map[string]*conformance.Backend{}
 	for name, srv := range servers(t) {
+		backends[name] = backend(t, srv)
+	}
+	// On a cluster the instrumented calls go to the node of their key
+	// and the counts add up across the nodes.
+	cl := redistest.NewCluster(t)
+	backends["cluster"] = &conformance.Backend{Name: "cluster", URL: "redis+cluster://" + strings.Join(cl.Addrs, ","), Client: cl.Client(t)}
+	for name, b := range backends {
 		t.Run(name, func(t *testing.T) {
-			r, err := luatest.Run(context.Background(), os.DirFS("testdata/tree"), files, backend(t, srv), &luatest.Options{Cover: true})
+			r, err := luatest.Run(context.Background(), os.DirFS("testdata/tree"), files, b, &luatest.Options{Cover: true})
 			if err != nil {
 				t.Fatal(err)
 			}
