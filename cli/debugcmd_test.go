@@ -141,4 +141,17 @@ func TestDebugInTmux(t *testing.T) {
 	if !strings.Contains(p, "\n100\n") || !strings.Contains(p, "EXIT=0") {
 		t.Errorf("after continue:\n%s", p)
 	}
+
+	// Ctrl-C at the prompt of a --sync session (the server blocked
+	// while it lasts): the script is aborted, exit 130, the server free.
+	tm("kill-server")
+	line = binary + " --dir " + abs + " debug add_score board_key=lb player=ann points=120 max_score=100 --sync; echo EXIT=$?; sleep 60"
+	tm("new-session", "-d", "-s", "t", "-x", "200", "-y", "50", "env", "REDIS_URL="+srv.URL(), "bash", "--norc", "-c", line)
+	waitFor("(debug lib/util.lua:9)")
+	tm("send-keys", "-t", "t", "C-c")
+	p = waitFor("EXIT=")
+	if !strings.Contains(p, "redis-lua: interrupted: the script was aborted") || !strings.Contains(p, "EXIT=130") {
+		t.Errorf("after Ctrl-C:\n%s", p)
+	}
+	free(t, srv.Client(t), 2*time.Second)
 }
