@@ -47,9 +47,16 @@ type result struct {
 // run runs the binary in dir with env (added to a clean environment).
 func run(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
+	return runInput(t, dir, "", env, args...)
+}
+
+// runInput runs the binary in dir with env and stdin.
+func runInput(t *testing.T, dir, stdin string, env []string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -150,17 +150,8 @@ func (e *env) conformance(c *ucli.Context) error {
 			return failf("--json: %v", err)
 		}
 	}
-	if file := c.String("junit"); file != "" {
-		f, err := os.Create(file)
-		if err == nil {
-			err = report.WriteJUnit(f)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			return failf("--junit: %v", err)
-		}
+	if err := writeFile(c.String("junit"), report.WriteJUnit); err != nil {
+		return failf("--junit: %v", err)
 	}
 	if c.Context.Err() != nil {
 		return c.Context.Err()

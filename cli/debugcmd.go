@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -134,12 +133,7 @@ func (e *env) debug(c *ucli.Context) error {
 	if err != nil {
 		return e.callErr(c, err)
 	}
-	data, jerr := json.Marshal(jsonable(v))
-	if jerr != nil {
-		return failf("%s: result does not print as JSON: %v", s.Name(), jerr)
-	}
-	fmt.Fprintln(e.stdout, string(data))
-	return nil
+	return e.printResult(s, v)
 }
 
 // debugServer is the server a debugging session connects to: the one

@@ -1,10 +1,7 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,25 +9,6 @@ import (
 
 	"github.com/redislua/redislua/redistest"
 )
-
-// runInput runs the binary in dir with stdin.
-func runInput(t *testing.T, dir, stdin string, env []string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = dir
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
-}
 
 // TestDebugCommand: redis-lua debug on a real server with commands from
 // stdin: a breakpoint in an included file (written under --dir too),
@@ -98,58 +76,26 @@ func TestDebugCommand(t *testing.T) {
 // prompt names the line of the user's file, print shows the helper's
 // locals, continue prints the reply.
 func TestDebugInTmux(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("REDISLUA_REQUIRE_REDIS") != "" {
-			t.Fatal("no tmux")
-		}
-		t.Skip("no tmux")
-	}
 	srv := redistest.Real(t)
-	sock := filepath.Join(t.TempDir(), "tmux")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	term := newTmux(t)
 	abs, _ := filepath.Abs(filepath.Join(examples, "lua"))
-	line := binary + " --dir " + abs + " debug add_score board_key=lb player=ann points=120 max_score=100 --break lib/util.lua:14; echo EXIT=$?; sleep 60"
-	tm("new-session", "-d", "-s", "t", "-x", "200", "-y", "50", "env", "REDIS_URL="+srv.URL(), "bash", "--norc", "-c", line)
-	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() })
-	waitFor := func(what string) string {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			p := tm("capture-pane", "-p", "-t", "t", "-S", "-50")
-			if strings.Contains(p, what) {
-				return p
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no %q in the pane:\n%s", what, p)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	waitFor("(debug lib/util.lua:14)")
-	tm("send-keys", "-t", "t", "print", "Enter")
-	waitFor("<value> hi = 100")
-	tm("send-keys", "-t", "t", "c", "Enter")
-	p := waitFor("EXIT=")
+	score := binary + " --dir " + abs + " debug add_score board_key=lb player=ann points=120 max_score=100"
+	term.start(srv.URL(), score+" --break lib/util.lua:14")
+	term.waitFor("(debug lib/util.lua:14)", 10*time.Second)
+	term.keys("print", "Enter")
+	term.waitFor("<value> hi = 100", 10*time.Second)
+	term.keys("c", "Enter")
+	p := term.waitFor("EXIT=", 10*time.Second)
 	if !strings.Contains(p, "\n100\n") || !strings.Contains(p, "EXIT=0") {
 		t.Errorf("after continue:\n%s", p)
 	}
 
 	// Ctrl-C at the prompt of a --sync session (the server blocked
 	// while it lasts): the script is aborted, exit 130, the server free.
-	tm("kill-server")
-	line = binary + " --dir " + abs + " debug add_score board_key=lb player=ann points=120 max_score=100 --sync; echo EXIT=$?; sleep 60"
-	tm("new-session", "-d", "-s", "t", "-x", "200", "-y", "50", "env", "REDIS_URL="+srv.URL(), "bash", "--norc", "-c", line)
-	waitFor("(debug lib/util.lua:9)")
-	tm("send-keys", "-t", "t", "C-c")
-	p = waitFor("EXIT=")
+	term.start(srv.URL(), score+" --sync")
+	term.waitFor("(debug lib/util.lua:9)", 10*time.Second)
+	term.keys("C-c")
+	p = term.waitFor("EXIT=", 10*time.Second)
 	if !strings.Contains(p, "redis-lua: interrupted: the script was aborted") || !strings.Contains(p, "EXIT=130") {
 		t.Errorf("after Ctrl-C:\n%s", p)
 	}

@@ -252,12 +252,34 @@ func (e *env) call(c *ucli.Context, s *resolve.Script, args []string, lib *engin
 	if err != nil {
 		return e.callErr(c, err)
 	}
-	out, jerr := json.Marshal(jsonable(v))
-	if jerr != nil {
-		return failf("%s: result does not print as JSON: %v", s.Name(), jerr)
+	return e.printResult(s, v)
+}
+
+// printResult prints a script's decoded result as JSON.
+func (e *env) printResult(s *resolve.Script, v any) error {
+	out, err := json.Marshal(jsonable(v))
+	if err != nil {
+		return failf("%s: result does not print as JSON: %v", s.Name(), err)
 	}
 	fmt.Fprintln(e.stdout, string(out))
 	return nil
+}
+
+// writeFile writes a report to the file path with write; no path, no
+// file.
+func writeFile(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // writeRaw prints a reply as Redis gave it (--raw): a string's bytes, an

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,29 +134,12 @@ func (e *env) test(c *ucli.Context) error {
 		}
 		report.WriteText(e.stdout)
 	}
-	if file := c.String("junit"); file != "" {
-		f, err := os.Create(file)
-		if err == nil {
-			err = report.WriteJUnit(f)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			return failf("--junit: %v", err)
-		}
+	if err := writeFile(c.String("junit"), report.WriteJUnit); err != nil {
+		return failf("--junit: %v", err)
 	}
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err == nil {
-			err = report.Coverage.WriteLCOV(f, dir)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			return failf("--coverprofile: %v", err)
-		}
+	lcov := func(w io.Writer) error { return report.Coverage.WriteLCOV(w, dir) }
+	if err := writeFile(profile, lcov); err != nil {
+		return failf("--coverprofile: %v", err)
 	}
 	if report.Failed > 0 {
 		return &exitError{code: ExitScript}
