@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -155,11 +156,18 @@ func (c *conn) reply(depth int) (any, error) {
 		if n < 0 {
 			return nil, nil
 		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(c.r, buf); err != nil {
+		// Grown as the bytes come: a length the peer claims but does
+		// not send costs nothing.
+		var b strings.Builder
+		b.Grow(min(n, 64<<10))
+		if _, err := io.CopyN(&b, c.r, int64(n)); err != nil {
 			return nil, err
 		}
-		return string(buf[:n]), nil
+		var end [2]byte
+		if _, err := io.ReadFull(c.r, end[:]); err != nil || end != [2]byte{'\r', '\n'} {
+			return nil, fmt.Errorf("malformed bulk string end")
+		}
+		return b.String(), nil
 	case '*':
 		n, err := strconv.Atoi(body)
 		if err != nil || n > maxLen || depth >= maxDepth {
