@@ -166,7 +166,7 @@ func (b *Builtin) run(ctx context.Context, s *resolve.Script, req Request) Respo
 	for _, c := range calls {
 		v, err := c.Result()
 		if err != nil {
-			return Response{Error: callError(err)}
+			return Response{Error: CallError(err)}
 		}
 		results = append(results, v)
 	}
@@ -181,7 +181,10 @@ func (b *Builtin) run(ctx context.Context, s *resolve.Script, req Request) Respo
 	return Response{OK: true, Result: data}
 }
 
-func callError(err error) *WireError {
+// CallError is the wire form of an engine call's error: its kind by the
+// engine's error classes (script, with the traceback's frames; args;
+// crossslot; decode; call), else redis, and its text.
+func CallError(err error) *WireError {
 	w := &WireError{Kind: "redis", Message: err.Error()}
 	var se *engine.ScriptError
 	var ae *engine.ArgsError

@@ -3,7 +3,6 @@ package luatest
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/cli/luacover"
 	"github.com/redislua/redislua/conformance"
-	"github.com/redislua/redislua/engine"
 	"github.com/redislua/redislua/resolve"
 )
 
@@ -64,7 +62,7 @@ func (r *coverRunner) Do(ctx context.Context, req conformance.Request) conforman
 		for _, c := range calls {
 			v, err := c.Result()
 			if err != nil {
-				return conformance.Response{Error: wireError(err)}
+				return conformance.Response{Error: conformance.CallError(err)}
 			}
 			results = append(results, v)
 		}
@@ -72,7 +70,7 @@ func (r *coverRunner) Do(ctx context.Context, req conformance.Request) conforman
 	default:
 		v, err := luacover.Call(ctx, r.client, s, values, r.cov)
 		if err != nil {
-			return conformance.Response{Error: wireError(err)}
+			return conformance.Response{Error: conformance.CallError(err)}
 		}
 		return marshal(v)
 	}
@@ -84,32 +82,4 @@ func marshal(v any) conformance.Response {
 		return conformance.Response{Error: &conformance.WireError{Kind: "decode", Message: err.Error()}}
 	}
 	return conformance.Response{OK: true, Result: data}
-}
-
-// wireError is the wire form of a call's error, by the engine's error
-// classes. (conformance has the same mapping unexported, callError:
-// exporting it would spare this copy of a switch.)
-func wireError(err error) *conformance.WireError {
-	w := &conformance.WireError{Kind: "redis", Message: err.Error()}
-	var se *engine.ScriptError
-	var ae *engine.ArgsError
-	var cs *engine.CrossSlotError
-	var de *engine.DecodeError
-	var ce *engine.CallError
-	switch {
-	case errors.As(err, &se):
-		w.Kind = "script"
-		for _, f := range se.Frames {
-			w.Frames = append(w.Frames, conformance.Frame{f.Script, f.Line})
-		}
-	case errors.As(err, &ae):
-		w.Kind = "args"
-	case errors.As(err, &cs):
-		w.Kind = "crossslot"
-	case errors.As(err, &de):
-		w.Kind = "decode"
-	case errors.As(err, &ce):
-		w.Kind = "call"
-	}
-	return w
 }
