@@ -132,7 +132,7 @@ func (m *marker) MarshalBinary() ([]byte, error) {
 	m.state.Or(markAsked)
 	switch {
 	case m.eval:
-		return c.variant().body, nil
+		return c.variant().body.get(), nil
 	case m.fcall:
 		return c.prep.fn, nil
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/resolve"
@@ -78,17 +77,28 @@ type prepared struct {
 
 // variant is a form of a script that a call sends.
 type variant struct {
-	sha, body []byte // shared: never written
-	text      string // the body (SCRIPT LOAD takes it without a copy)
-	ro        bool   // flags=no-writes: EVALSHA_RO, EVAL_RO
-	flagged   bool   // the body starts with the #! line
+	sha     []byte    // the SHA1 in hex, made once: go-redis copies an argument's bytes into its buffer
+	body    *bodyText // the body, and its bytes for EVAL
+	text    string    // the body (SCRIPT LOAD takes it without a copy)
+	ro      bool      // flags=no-writes: EVALSHA_RO, EVAL_RO
+	flagged bool      // the body starts with the #! line
 }
 
-// readOnlyBytes returns the bytes of s without copying them. go-redis
-// only reads an argument's bytes (it copies them into its write buffer),
-// so a script's source is not held twice: a 10 MB script stays 10 MB.
-func readOnlyBytes(s string) []byte {
-	return unsafe.Slice(unsafe.StringData(s), len(s))
+// bodyText is a script's body as the bytes EVAL sends, made from its text
+// the first time a call sends it: most scripts never go by EVAL, and so
+// are not held twice.
+type bodyText struct {
+	once  sync.Once
+	text  string
+	bytes []byte
+}
+
+func newBody(text string) *bodyText { return &bodyText{text: text} }
+
+// get returns the body's bytes, shared by every call (never written).
+func (b *bodyText) get() []byte {
+	b.once.Do(func() { b.bytes = []byte(b.text) })
+	return b.bytes
 }
 
 // hooked records the clients that have the engine's pipeline hook. It
@@ -135,7 +145,7 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 	if !ok {
 		src := s.Source()
 		np := &prepared{engine: e, script: s, flagged: strings.HasPrefix(src, "#!")}
-		np.v[0] = variant{sha: readOnlyBytes(s.SHA1()), body: readOnlyBytes(src), text: src, flagged: np.flagged}
+		np.v[0] = variant{sha: []byte(s.SHA1()), body: newBody(src), text: src, flagged: np.flagged}
 		np.v[1] = np.v[0]
 		if np.flagged {
 			for _, f := range s.Flags() {
@@ -145,7 +155,7 @@ func (e *Engine) prepare(s *resolve.Script) *prepared {
 			// Blank the #! line, keeping the line numbers.
 			plain := src[strings.IndexByte(src+"\n", '\n'):]
 			sum := sha1.Sum([]byte(plain))
-			np.v[1] = variant{sha: []byte(hex.EncodeToString(sum[:])), body: readOnlyBytes(plain), text: plain}
+			np.v[1] = variant{sha: []byte(hex.EncodeToString(sum[:])), body: newBody(plain), text: plain}
 		}
 		if e.lib != nil {
 			if fn, ok := e.lib.Functions[s.Name()]; ok && e.lib.funcs[fn].script == s {

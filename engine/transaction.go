@@ -51,7 +51,7 @@ func (h pipelineHook) loadAndRun(ctx context.Context, next redis.ProcessPipeline
 	for _, c := range calls {
 		if !slices.Contains(loaded, c.variant()) {
 			loaded = append(loaded, c.variant())
-			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.variant().body))
+			loads = append(loads, redis.NewStringCmd(ctx, "script", "load", c.variant().text))
 		}
 	}
 	all := make([]redis.Cmder, 0, len(cmds)+len(loads))
