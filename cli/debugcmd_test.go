@@ -101,3 +101,19 @@ func TestDebugInTmux(t *testing.T) {
 	}
 	free(t, srv.Client(t), 2*time.Second)
 }
+
+// TestDebugOnCluster: on a cluster the session goes to the master of
+// the script's first key, whichever node the URL names first.
+func TestDebugOnCluster(t *testing.T) {
+	cl := redistest.NewCluster(t)
+	url := "redis+cluster://" + strings.Join(cl.Addrs, ",")
+	for _, key := range []string{"lb", "other", "{x}y"} {
+		r := runInput(t, examples, "c\n", []string{"REDIS_URL=" + url}, "--dir", "lua", "debug", "add_score", "board_key="+key, "player=ann", "points=5", "max_score=100", "--sync")
+		if r.code != 0 || !strings.HasSuffix(r.stdout, "\n5\n") {
+			t.Errorf("key %s: %+v", key, r)
+		}
+		if got, err := cl.Client(t).ZScore(context.Background(), key, "ann").Result(); err != nil || got != 5 {
+			t.Errorf("key %s on the cluster: %v %v", key, got, err)
+		}
+	}
+}
