@@ -298,7 +298,7 @@ func (e *env) diagnostics(c *ucli.Context, err error) []string {
 	seen := map[string]bool{}
 	for _, one := range resolve.Flatten(err) {
 		line := one.Error()
-		var re resolve.Error
+		var re *resolve.Error
 		if errors.As(one, &re) && re.Pos().File != "" {
 			line = e.displayPath(dir, re.Pos().File) + strings.TrimPrefix(line, re.Pos().File)
 		}

@@ -360,7 +360,7 @@ func (e *env) check(c *ucli.Context) error {
 	var all []finding
 	for _, one := range resolve.Flatten(err) {
 		f := finding{Code: "load", Severity: "error", Message: one.Error()}
-		var re resolve.Error
+		var re *resolve.Error
 		if errors.As(one, &re) {
 			p := re.Pos()
 			f.File, f.Line, f.Col, f.Code = e.displayPath(dir, p.File), p.Line, p.Col, re.Kind()

@@ -108,7 +108,7 @@ func wireFrames(frames []resolve.Frame) []Frame {
 // an error of no kind of resolve's (none is known) is a "read" error.
 func loadError(err error) *WireError {
 	w := &WireError{Kind: "read", Message: err.Error()}
-	var re resolve.Error
+	var re *resolve.Error
 	if errors.As(err, &re) {
 		w.Kind = re.Kind()
 		w.File = re.Pos().File

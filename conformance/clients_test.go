@@ -227,11 +227,11 @@ func TestProtocolKindsDocumented(t *testing.T) {
 		documented[m[1]] = true
 	}
 	var kinds []string
-	for _, e := range []resolve.Error{
-		&resolve.NotFoundError{}, &resolve.ReadError{}, &resolve.CycleError{}, &resolve.SyntaxError{}, &resolve.TypeError{},
-		&resolve.DuplicateError{}, &resolve.ReturnError{}, &resolve.EscapeError{}, &resolve.ConflictError{}, &resolve.LimitError{},
+	for _, k := range []resolve.Kind{
+		resolve.KindNotFound, resolve.KindRead, resolve.KindCycle, resolve.KindSyntax, resolve.KindType,
+		resolve.KindDuplicate, resolve.KindReturn, resolve.KindEscape, resolve.KindConflict, resolve.KindLimit,
 	} {
-		kinds = append(kinds, e.Kind())
+		kinds = append(kinds, string(k))
 	}
 	for _, file := range []string{"builtin.go", "protocol.go"} {
 		src, err := os.ReadFile(file)

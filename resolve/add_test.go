@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -53,8 +52,8 @@ func TestAdd(t *testing.T) {
 		{"b", "the name was added or looked up before"},
 		{"main", "a file of the tree has this name"},
 	} {
-		var ce *ConflictError
-		if err := l.Add(tc.name, "x()"); !errors.As(err, &ce) || ce.Reason != tc.why || ce.Kind() != "conflict" {
+		var ce *Error
+		if err := l.Add(tc.name, "x()"); !as(err, &ce, KindConflict) || ce.Msg != tc.why || ce.Kind() != "conflict" {
 			t.Errorf("Add(%s) = %v, want a ConflictError: %s", tc.name, err, tc.why)
 		}
 	}
@@ -63,12 +62,12 @@ func TestAdd(t *testing.T) {
 	if _, err := l.Load("late"); err == nil {
 		t.Fatal("late exists")
 	}
-	var ce *ConflictError
-	if err := l.Add("late", "x()"); !errors.As(err, &ce) {
+	var ce *Error
+	if err := l.Add("late", "x()"); !as(err, &ce, KindConflict) {
 		t.Errorf("Add after a failed lookup = %v", err)
 	}
-	var ee *EscapeError
-	if err := l.Add("../x", "x()"); !errors.As(err, &ee) {
+	var ee *Error
+	if err := l.Add("../x", "x()"); !as(err, &ee, KindEscape) {
 		t.Errorf("Add(../x) = %v", err)
 	}
 	// A loader without a file system holds in-memory scripts only.

@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -35,8 +34,8 @@ func TestHugeFileNotRead(t *testing.T) {
 		runtime.ReadMemStats(&before)
 		_, err := l.Load("huge")
 		runtime.ReadMemStats(&after)
-		var le *LimitError
-		if !errors.As(err, &le) || le.Limit != "size" || le.File != "huge.lua" || le.Value != 2500<<20 {
+		var le *Error
+		if !as(err, &le, KindLimit) || le.Limit != "size" || le.File != "huge.lua" || le.Value != 2500<<20 {
 			t.Errorf("%s: Load = %v, want a size limit error at huge.lua naming its 2500 MiB", name, err)
 		}
 		if read := after.TotalAlloc - before.TotalAlloc; read > 1<<20 {
@@ -86,8 +85,8 @@ func TestManyParametersLinear(t *testing.T) {
 	// A duplicate among many is still found, naming both places.
 	fsys := tree(1000)
 	fsys["m.lua"].Data = append(fsys["m.lua"].Data, "%key a500\n"...)
-	var de *DuplicateError
-	if _, err := New(fsys).Load("m"); !errors.As(err, &de) || de.Line != 1001 || de.First.Line != 501 {
+	var de *Error
+	if _, err := New(fsys).Load("m"); !as(err, &de, KindDuplicate) || de.Line != 1001 || de.First.Line != 501 {
 		t.Errorf("duplicate among 1,000: %v", err)
 	}
 }

@@ -31,8 +31,8 @@ func TestFIFORefused(t *testing.T) {
 			go func() { _, err := l.Load(script); done <- err }()
 			select {
 			case err := <-done:
-				var re *ReadError
-				if !errors.As(err, &re) || !errors.Is(err, errNotRegular) || re.File != script+".lua" || !strings.Contains(err.Error(), `cannot read script "p": not a regular file: a named pipe (FIFO)`) {
+				var re *Error
+				if !as(err, &re, KindRead) || !errors.Is(err, errNotRegular) || re.File != script+".lua" || !strings.Contains(err.Error(), `cannot read script "p": not a regular file: a named pipe (FIFO)`) {
 					t.Errorf("%s: Load(%s) = %v, want a ReadError at %s.lua: not a regular file", name, script, err, script)
 				}
 			case <-time.After(10 * time.Second):
@@ -78,8 +78,8 @@ func TestOpenDirConfines(t *testing.T) {
 			t.Errorf("os.DirFS: Load(%s) = %v; the docs say it follows the link out", name, err)
 		}
 		s, err := l.Load(name)
-		var ee *EscapeError
-		if !errors.As(err, &ee) || s != nil {
+		var ee *Error
+		if !as(err, &ee, KindEscape) || s != nil {
 			t.Errorf("OpenDir: Load(%s) = %v, want an EscapeError", name, err)
 		}
 	}

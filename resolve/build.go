@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"math"
-	"sync"
 	"unsafe"
 
 	"github.com/redislua/redislua/directive"
@@ -31,11 +30,7 @@ type builder struct {
 	// are many.
 	recs  []rec
 	index map[*file]int
-	// Most scripts reach few files: their records and the include stack
-	// live in the builder itself.
-	recsBuf  [4]rec
-	stackBuf [4]*file
-	r        renderer
+	r     renderer
 	// size is the lower bound of the rendered size that graph measured,
 	// keys and args the number of parameters it met.
 	size       int64
@@ -105,45 +100,9 @@ func (b *builder) rec(f *file) int {
 	return i
 }
 
-// builders are reused: a builder is large, and its records and stack
-// keep their capacity from one build to the next.
-var builders = sync.Pool{New: func() any {
-	b := new(builder)
-	b.recs, b.stack = b.recsBuf[:0], b.stackBuf[:0]
-	return b
-}}
-
 func (l *Loader) build(top *file) (*Script, error) {
-	b := builders.Get().(*builder)
-	defer b.release()
-	b.l, b.top = l, top
+	b := &builder{l: l, top: top}
 	return b.build()
-}
-
-// release clears what the builder refers to and returns it to the pool,
-// keeping the capacity of its records, stack and index unless a huge
-// build grew them.
-func (b *builder) release() {
-	clear(b.recs)
-	if cap(b.recs) > len(b.recsBuf) {
-		clear(b.recsBuf[:]) // the records before recs grew out of it
-	}
-	clear(b.stack[:cap(b.stack)])
-	clear(b.stackBuf[:])
-	clear(b.index)
-	b.recs, b.stack = b.recs[:0], b.stack[:0]
-	if cap(b.recs) > 1024 {
-		b.recs, b.index = b.recsBuf[:0], nil
-	}
-	if cap(b.stack) > 1024 {
-		b.stack = b.stackBuf[:0]
-	}
-	// Field by field: zeroing the whole builder, its record and stack
-	// arrays included, costs more than the build of a small script.
-	b.l, b.top, b.errs = nil, nil, nil
-	b.r = renderer{}
-	b.size, b.crossed, b.keys, b.args = 0, Position{}, 0, 0
-	builders.Put(b)
 }
 
 func (b *builder) build() (*Script, error) {
@@ -212,11 +171,11 @@ func (b *builder) graph(f *file) int64 {
 					break
 				}
 			}
-			b.errs = append(b.errs, &CycleError{Position: f.at(o.line, o.col), Cycle: cycle})
+			b.errs = append(b.errs, &Error{Code: KindCycle, Position: f.at(o.line, o.col), Chain: cycle})
 			continue
 		case unvisited:
 			if len(b.stack) > b.l.maxDepth {
-				b.errs = append(b.errs, &LimitError{Position: f.at(o.line, o.col), Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(len(b.stack)), Chain: b.chain(g.name)})
+				b.errs = append(b.errs, &Error{Code: KindLimit, Position: f.at(o.line, o.col), Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(len(b.stack)), Chain: b.chain(g.name)})
 				continue
 			}
 			size = b.graph(g)
@@ -228,7 +187,7 @@ func (b *builder) graph(f *file) int64 {
 			}
 		}
 		if depth := len(b.stack) + b.recs[gi].height; depth > b.l.maxDepth {
-			b.errs = append(b.errs, &LimitError{Position: f.at(o.line, o.col), Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(depth), Chain: b.chain(g.name)})
+			b.errs = append(b.errs, &Error{Code: KindLimit, Position: f.at(o.line, o.col), Limit: "depth", Max: int64(b.l.maxDepth), Value: int64(depth), Chain: b.chain(g.name)})
 			continue
 		}
 		h = max(h, b.recs[gi].height+1)
@@ -248,17 +207,19 @@ func (b *builder) graph(f *file) int64 {
 func (b *builder) includeError(f *file, inc *include, err error) error {
 	o := &f.ops[inc.op]
 	at := f.at(o.line, o.col)
-	var esc *EscapeError
-	var re *ReadError
-	switch {
-	case errors.As(err, new(*NotFoundError)):
+	var le *Error
+	if !errors.As(err, &le) {
+		return err
+	}
+	switch le.Code {
+	case KindNotFound:
 		target, _ := f.target(inc)
-		return &NotFoundError{Position: at, Name: target, Chain: b.chain("")}
-	case errors.As(err, &esc):
-		return &EscapeError{Position: at, Name: f.str(o)}
-	case errors.As(err, &re):
+		return &Error{Code: KindNotFound, Position: at, Name: target, Chain: b.chain("")}
+	case KindEscape:
+		return &Error{Code: KindEscape, Position: at, Name: f.str(o)}
+	case KindRead:
 		target, _ := f.target(inc)
-		return &ReadError{Position: at, Name: target, Err: re.Err}
+		return &Error{Code: KindRead, Position: at, Name: target, Err: le.Err}
 	}
 	return err
 }
@@ -281,7 +242,7 @@ func (b *builder) checkSize() error {
 	if p.File == "" {
 		p = Position{File: b.top.path}
 	}
-	return &LimitError{Position: p, Limit: "size", Max: b.l.maxSize, Value: b.size}
+	return &Error{Code: KindLimit, Position: p, Limit: "size", Max: b.l.maxSize, Value: b.size}
 }
 
 func (b *builder) steadySize(fi int) int64 {
@@ -317,13 +278,13 @@ type renderer struct {
 }
 
 func (b *builder) render() (*Script, error) {
-	s, params := newScript(b.keys + b.args) // keys, then args: one array
-	s.name, s.top = b.top.name, b.top
+	s := &Script{name: b.top.name, top: b.top}
+	params := make([]Param, 0, b.keys+b.args) // keys, then args: one array
 	s.keys, s.args = params[:0:b.keys], params[b.keys:b.keys]
 	b.r = renderer{
 		b: b,
 		// graph measured every index as one digit: add the others.
-		buf: make([]byte, 0, b.size+moreDigits(b.keys)+moreDigits(b.args)+2*sha1.Size),
+		buf: make([]byte, 0, max(0, b.size+moreDigits(b.keys)+moreDigits(b.args))),
 		s:   s,
 	}
 	r := &b.r
@@ -334,42 +295,15 @@ func (b *builder) render() (*Script, error) {
 		return nil, join(r.errs)
 	}
 	s.lines = r.lines
-	// The hex SHA1 goes right after the source, in the same array: the
-	// script shares both (r.buf is never written again).
-	n := len(r.buf)
 	sum := sha1.Sum(r.buf)
-	r.buf = hex.AppendEncode(r.buf, sum[:])
-	s.source = unsafe.String(unsafe.SliceData(r.buf), n)
-	s.sha1 = unsafe.String(&r.buf[n], len(r.buf)-n)
+	s.sha1 = hex.EncodeToString(sum[:])
+	// The script takes the buffer over, as strings.Builder does: it is
+	// never written again. A copy would allocate a script twice, 128 MiB
+	// for a 64 MiB one (TestRepeatsBounded); the one unsafe use left in
+	// resolve.
+	s.source = unsafe.String(unsafe.SliceData(r.buf), len(r.buf))
+	r.buf = nil
 	return s, nil
-}
-
-// A script and its parameters in one allocation, for the usual few.
-type (
-	scriptParams2 struct {
-		s Script
-		p [2]Param
-	}
-	scriptParams4 struct {
-		s Script
-		p [4]Param
-	}
-)
-
-// newScript returns a new Script and room for n parameters, in one
-// allocation when n is small.
-func newScript(n int) (*Script, []Param) {
-	switch {
-	case n == 0:
-		return new(Script), nil
-	case n <= 2:
-		x := new(scriptParams2)
-		return &x.s, x.p[:0:n]
-	case n <= 4:
-		x := new(scriptParams4)
-		return &x.s, x.p[:0:n]
-	}
-	return new(Script), make([]Param, 0, n)
 }
 
 // moreDigits is the number of digits beyond the first of the numbers 1
@@ -386,9 +320,7 @@ func moreDigits(n int) int64 {
 // rendering again, writing nothing. It needs no loader: the include
 // targets of the files were resolved by the first rendering.
 func mapScript(s *Script) {
-	b := builders.Get().(*builder)
-	defer b.release()
-	b.top = s.top
+	b := &builder{top: s.top}
 	m := new(sourceMap)
 	s.smap = m
 	b.r = renderer{b: b, s: s, m: m}
@@ -423,7 +355,7 @@ func (r *renderer) overLimit(f *file, line int) bool {
 		return r.tooBig
 	}
 	r.tooBig = true
-	r.errs = append(r.errs, &LimitError{Position: Position{File: f.path, Line: line}, Limit: "size", Max: r.b.l.maxSize, Value: int64(len(r.buf))})
+	r.errs = append(r.errs, &Error{Code: KindLimit, Position: Position{File: f.path, Line: line}, Limit: "size", Max: r.b.l.maxSize, Value: int64(len(r.buf))})
 	return true
 }
 
@@ -456,7 +388,7 @@ func (r *renderer) file(fi, n int) {
 			r.buf = append(r.buf, f.str(o)...)
 		case directive.Shebang:
 			if f != r.b.top {
-				r.errs = append(r.errs, &SyntaxError{Position: f.at(o.line, o.col), Msg: "a #! line is allowed only as the first line of the top script"})
+				r.errs = append(r.errs, &Error{Code: KindSyntax, Position: f.at(o.line, o.col), Msg: "a #! line is allowed only as the first line of the top script"})
 			}
 			r.buf = append(r.buf, f.str(o)...)
 		case directive.Key:
@@ -471,7 +403,7 @@ func (r *renderer) file(fi, n int) {
 			if f == r.b.top {
 				p := f.at(o.line, o.col)
 				if r.hasRet {
-					r.errs = append(r.errs, &ReturnError{Position: p, First: r.retPos})
+					r.errs = append(r.errs, &Error{Code: KindReturn, Position: p, First: r.retPos})
 				} else {
 					r.retPos, r.hasRet = p, true
 					r.s.ret = o.typ
@@ -542,7 +474,7 @@ func (r *renderer) repeat(f, g *file, sp span, n, line int) {
 	}
 	if size := int64(len(r.buf) + 1 + sp.end - sp.start); size > r.b.l.maxSize {
 		r.tooBig = true
-		r.errs = append(r.errs, &LimitError{Position: Position{File: f.path, Line: line}, Limit: "size", Max: r.b.l.maxSize, Value: size})
+		r.errs = append(r.errs, &Error{Code: KindLimit, Position: Position{File: f.path, Line: line}, Limit: "size", Max: r.b.l.maxSize, Value: size})
 		return
 	}
 	if r.lines > 0 {
@@ -562,7 +494,7 @@ func (r *renderer) param(f *file, o *op, p Param) {
 		first, dup = r.s.Param(p.Name)
 	}
 	if dup {
-		r.errs = append(r.errs, &DuplicateError{Position: p.Pos, Name: p.Name, First: first.Pos})
+		r.errs = append(r.errs, &Error{Code: KindDuplicate, Position: p.Pos, Name: p.Name, First: first.Pos})
 		return
 	}
 	const scanUpTo = 32 // a scan of a few parameters beats a map

@@ -4,9 +4,13 @@
 // runs and keeps the source map from rendered lines back to real files.
 //
 // A Loader reads and parses each file once and keeps it in a compact,
-// pointer-free form; scripts are rendered straight into one array that
-// holds the Lua and its SHA1. The source map (Script.Frames, LineInfo,
+// pointer-free form; a script is rendered straight into one array,
+// which becomes its source without a copy. The source map (Script.Frames, LineInfo,
 // Includes) is built the first time it is asked for, by walking the
 // rendering again without writing it: tracebacks need it, most scripts
 // never raise one.
+//
+// Every load error is an *Error: its position, its Kind (the
+// conformance suite's kinds: not_found, cycle, syntax, …) and the facts
+// of that kind; a load with several is an Errors list (Flatten).
 package resolve

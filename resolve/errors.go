@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/redislua/redislua/directive"
 )
 
 // Position is a place in a script file: the file's path under the root
@@ -27,171 +25,109 @@ func (p Position) String() string {
 	return s
 }
 
-// Error is what every load error of this package is: it says where and
-// which kind, one of the conformance suite's kinds: not_found, cycle,
-// syntax, type, duplicate, return, escape, limit, read.
-type Error interface {
-	error
-	Pos() Position
-	Kind() string
-}
+// Kind is the kind of a load error, one of the conformance suite's
+// kinds.
+type Kind string
 
-// NotFoundError is a script that does not exist. Chain is the include
-// chain that led to it, top script first; it is empty when the missing
-// script was asked for directly.
-type NotFoundError struct {
-	Position // the %include line, or the file itself
-	Name     string
-	Chain    []string
-}
+// The kinds of load errors.
+const (
+	KindNotFound  Kind = "not_found" // a script that does not exist
+	KindRead      Kind = "read"      // a script file that exists but cannot be read
+	KindCycle     Kind = "cycle"     // an include cycle
+	KindSyntax    Kind = "syntax"    // a malformed directive line, or a misplaced #! line
+	KindType      Kind = "type"      // an unknown type name in %arg or %return
+	KindDuplicate Kind = "duplicate" // a key or argument name declared twice in one rendered script
+	KindReturn    Kind = "return"    // a second %return in the top script
+	KindEscape    Kind = "escape"    // a script name that leaves the root
+	KindConflict  Kind = "conflict"  // a script Loader.Add cannot register
+	KindLimit     Kind = "limit"     // a script beyond a limit of the loader
+)
 
-func (e *NotFoundError) Error() string {
-	msg := e.Position.String() + ": script " + strconv.Quote(e.Name) + " not found"
-	if strings.HasSuffix(e.Name, Ext) {
-		msg += " (names leave out " + Ext + ")"
-	}
-	if len(e.Chain) > 0 {
-		msg += " (included from " + strings.Join(e.Chain, " -> ") + ")"
-	}
-	return msg
-}
-func (e *NotFoundError) Pos() Position { return e.Position }
-func (e *NotFoundError) Kind() string  { return "not_found" }
-
-// ReadError is a script file that exists but cannot be read.
-type ReadError struct {
+// Error is every load error of this package: where, which kind, and the
+// facts of that kind. Its message is one line, "file:line:col: ...".
+type Error struct {
 	Position
+	Code Kind
+	// Name is the script named: of not_found, read, escape, conflict
+	// (the name added) and duplicate (the parameter declared twice).
 	Name string
-	Err  error
-}
-
-func (e *ReadError) Error() string {
-	return e.Position.String() + ": cannot read script " + strconv.Quote(e.Name) + ": " + e.Err.Error()
-}
-func (e *ReadError) Pos() Position { return e.Position }
-func (e *ReadError) Kind() string  { return "read" }
-func (e *ReadError) Unwrap() error { return e.Err }
-
-// CycleError is an include cycle; Cycle is "a", "b", "a" for a -> b -> a.
-// The position is the %include that closes the cycle.
-type CycleError struct {
-	Position
-	Cycle []string
-}
-
-func (e *CycleError) Error() string {
-	return e.Position.String() + ": include cycle: " + strings.Join(e.Cycle, " -> ")
-}
-func (e *CycleError) Pos() Position { return e.Position }
-func (e *CycleError) Kind() string  { return "cycle" }
-
-// SyntaxError is a malformed directive line (from the directive lexer,
-// Err), or a misplaced shebang (Err nil).
-type SyntaxError struct {
-	Position
-	Msg string
-	Err *directive.Error
-}
-
-func (e *SyntaxError) Error() string { return e.Position.String() + ": " + e.Msg }
-func (e *SyntaxError) Pos() Position { return e.Position }
-func (e *SyntaxError) Kind() string  { return "syntax" }
-func (e *SyntaxError) Unwrap() error {
-	if e.Err == nil {
-		return nil
-	}
-	return e.Err
-}
-
-// TypeError is an unknown type name in %arg or %return.
-type TypeError struct {
-	Position
-	Type       string
-	Suggestion string
-}
-
-func (e *TypeError) Error() string {
-	msg := e.Position.String() + ": unknown type " + strconv.Quote(e.Type)
-	if e.Suggestion != "" {
-		msg += "; did you mean " + e.Suggestion + "?"
-	}
-	return msg
-}
-func (e *TypeError) Pos() Position { return e.Position }
-func (e *TypeError) Kind() string  { return "type" }
-
-// DuplicateError is a key or argument name declared twice in one rendered
-// script (keys and arguments share one namespace).
-type DuplicateError struct {
-	Position
-	Name  string
-	First Position
-}
-
-func (e *DuplicateError) Error() string {
-	return fmt.Sprintf("%s: %s is declared twice (first at %s)", e.Position, e.Name, e.First)
-}
-func (e *DuplicateError) Pos() Position { return e.Position }
-func (e *DuplicateError) Kind() string  { return "duplicate" }
-
-// ReturnError is a second %return in the top script.
-type ReturnError struct {
-	Position
-	First Position
-}
-
-func (e *ReturnError) Error() string {
-	return fmt.Sprintf("%s: second %%return (first at %s)", e.Position, e.First)
-}
-func (e *ReturnError) Pos() Position { return e.Position }
-func (e *ReturnError) Kind() string  { return "return" }
-
-// EscapeError is a script name that leaves the root.
-type EscapeError struct {
-	Position
-	Name string
-}
-
-func (e *EscapeError) Error() string {
-	return e.Position.String() + ": script name " + strconv.Quote(e.Name) + " leaves the script root"
-}
-func (e *EscapeError) Pos() Position { return e.Position }
-func (e *EscapeError) Kind() string  { return "escape" }
-
-// ConflictError is a script Loader.Add cannot register: its name is a
-// file of the tree, or was added or looked up before.
-type ConflictError struct {
-	Position
-	Name   string
-	Reason string
-}
-
-func (e *ConflictError) Error() string {
-	return e.Position.String() + ": in-memory script " + e.Name + " not added: " + e.Reason
-}
-func (e *ConflictError) Pos() Position { return e.Position }
-func (e *ConflictError) Kind() string  { return "conflict" }
-
-// LimitError is a script beyond a limit of the loader: "depth" (include
-// nesting) or "size" (rendered bytes).
-type LimitError struct {
-	Position
-	Limit string // "depth" or "size"
-	Max   int64
-	Value int64 // the value reached (for size: at least this many bytes)
+	// Chain is, for not_found, the include chain that led to the missing
+	// script, top script first (empty when it was asked for directly);
+	// for cycle, the cycle ("a", "b", "a" for a -> b -> a, the position
+	// being the %include that closes it); for a depth limit, the chain
+	// of includes.
 	Chain []string
+	// First is the first declaration of a duplicate, or the first
+	// %return.
+	First Position
+	// Type and Suggestion are the unknown type name as written and the
+	// closest known one, or "".
+	Type, Suggestion string
+	// Limit is the limit reached: "depth" (include nesting) or "size"
+	// (rendered bytes); Max is the limit, Value the value reached (for
+	// size: at least this many bytes).
+	Limit      string
+	Max, Value int64
+	// Msg is a syntax error's text without its position, or why a
+	// conflict's script was not added.
+	Msg string
+	// Err is the cause: the read error, or the directive lexer's
+	// *directive.Error of a syntax error.
+	Err error
 }
 
-func (e *LimitError) Error() string {
-	switch e.Limit {
-	case "depth":
-		return fmt.Sprintf("%s: includes nest deeper than the limit of %d: %s", e.Position, e.Max, strings.Join(e.Chain, " -> "))
-	default:
-		return fmt.Sprintf("%s: rendered script exceeds the size limit of %s (at least %s)", e.Position, bytesText(e.Max), bytesText(e.Value))
-	}
+func (e *Error) Error() string {
+	return e.Position.String() + ": " + e.message()
 }
-func (e *LimitError) Pos() Position { return e.Position }
-func (e *LimitError) Kind() string  { return "limit" }
+
+func (e *Error) message() string {
+	switch e.Code {
+	case KindNotFound:
+		msg := "script " + strconv.Quote(e.Name) + " not found"
+		if strings.HasSuffix(e.Name, Ext) {
+			msg += " (names leave out " + Ext + ")"
+		}
+		if len(e.Chain) > 0 {
+			msg += " (included from " + strings.Join(e.Chain, " -> ") + ")"
+		}
+		return msg
+	case KindRead:
+		return "cannot read script " + strconv.Quote(e.Name) + ": " + e.Err.Error()
+	case KindCycle:
+		return "include cycle: " + strings.Join(e.Chain, " -> ")
+	case KindType:
+		msg := "unknown type " + strconv.Quote(e.Type)
+		if e.Suggestion != "" {
+			msg += "; did you mean " + e.Suggestion + "?"
+		}
+		return msg
+	case KindDuplicate:
+		return e.Name + " is declared twice (first at " + e.First.String() + ")"
+	case KindReturn:
+		return "second %return (first at " + e.First.String() + ")"
+	case KindEscape:
+		return "script name " + strconv.Quote(e.Name) + " leaves the script root"
+	case KindConflict:
+		return "in-memory script " + e.Name + " not added: " + e.Msg
+	case KindLimit:
+		if e.Limit == "depth" {
+			return fmt.Sprintf("includes nest deeper than the limit of %d: %s", e.Max, strings.Join(e.Chain, " -> "))
+		}
+		return fmt.Sprintf("rendered script exceeds the size limit of %s (at least %s)", bytesText(e.Max), bytesText(e.Value))
+	}
+	return e.Msg
+}
+
+// Pos is where the error is.
+func (e *Error) Pos() Position { return e.Position }
+
+// Kind is the error's kind as the conformance suite names it:
+// not_found, cycle, syntax, type, duplicate, return, escape, conflict,
+// limit, read.
+func (e *Error) Kind() string { return string(e.Code) }
+
+// Unwrap returns the cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
 
 func bytesText(n int64) string {
 	switch {

@@ -49,9 +49,9 @@ func ExampleLoader_Load_errors() {
 	}
 	_, err := resolve.New(fsys).Load("a")
 	fmt.Println(err)
-	var cycle *resolve.CycleError
-	if errors.As(err, &cycle) {
-		fmt.Println(cycle.Kind(), cycle.File, cycle.Line, cycle.Cycle)
+	var e *resolve.Error
+	if errors.As(err, &e) && e.Code == resolve.KindCycle {
+		fmt.Println(e.Kind(), e.File, e.Line, e.Chain)
 	}
 	// Output:
 	// b.lua:2:1: include cycle: a -> b -> a

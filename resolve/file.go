@@ -96,7 +96,7 @@ func parseFile(name, path, text string) *file {
 func (f *file) parse(name, path, text string) {
 	f.name, f.path, f.text = name, path, text
 	if len(text) > maxFile {
-		f.errs = []error{&LimitError{Position: Position{File: f.path}, Limit: "size", Max: int64(maxFile), Value: int64(len(text))}}
+		f.errs = []error{&Error{Code: KindLimit, Position: Position{File: f.path}, Limit: "size", Max: int64(maxFile), Value: int64(len(text))}}
 		return
 	}
 	src := strings.TrimPrefix(text, directive.BOM)
@@ -207,9 +207,9 @@ func (f *file) lexError(e *directive.Error) error {
 	p := f.pos(e.Pos)
 	if e.Code == directive.ErrUnknownType {
 		// The lexer quotes the type in its message; recover it from the source.
-		return &TypeError{Position: p, Type: typeAt(f.text, e.Pos.Offset), Suggestion: e.Suggestion}
+		return &Error{Code: KindType, Position: p, Type: typeAt(f.text, e.Pos.Offset), Suggestion: e.Suggestion}
 	}
-	return &SyntaxError{Position: p, Msg: e.Message(), Err: e}
+	return &Error{Code: KindSyntax, Position: p, Msg: e.Message(), Err: e}
 }
 
 // typeAt returns the blank-separated word at offset off of s.

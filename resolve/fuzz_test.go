@@ -60,7 +60,7 @@ func FuzzResolve(f *testing.F) {
 			}
 		}
 		if err != nil {
-			var e Error
+			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("error %v (%T) is not a resolve.Error", err, err)
 			}

@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -29,8 +28,8 @@ func TestIncludeBombFailsFast(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	allocated := after.TotalAlloc - before.TotalAlloc
 	t.Logf("include bomb of 40 levels: %v, %d KiB allocated", elapsed, allocated/1024)
-	var le *LimitError
-	if !errors.As(err, &le) || le.Limit != "size" {
+	var le *Error
+	if !as(err, &le, KindLimit) || le.Limit != "size" {
 		t.Fatalf("error = %v, want a size limit error", err)
 	}
 	if !strings.Contains(err.Error(), "exceeds the size limit of 64 MiB") {
@@ -69,8 +68,8 @@ func TestSizeLimit(t *testing.T) {
 		t.Errorf("10 bytes with a limit of 10: %v", err)
 	}
 	_, err := l.Load("big")
-	var le *LimitError
-	if !errors.As(err, &le) || le.Max != 10 || le.Kind() != "limit" {
+	var le *Error
+	if !as(err, &le, KindLimit) || le.Max != 10 || le.Kind() != "limit" {
 		t.Errorf("11 bytes with a limit of 10: %v", err)
 	}
 	// Key lines grow with their index: the renderer checks the real size.
@@ -83,7 +82,7 @@ func TestSizeLimit(t *testing.T) {
 	if _, err := New(tree("keys", src), WithMaxSize(int64(exact))).Load("keys"); err != nil {
 		t.Errorf("exact size refused: %v", err)
 	}
-	if _, err := New(tree("keys", src), WithMaxSize(int64(exact-1))).Load("keys"); !errors.As(err, &le) {
+	if _, err := New(tree("keys", src), WithMaxSize(int64(exact-1))).Load("keys"); !as(err, &le, KindLimit) {
 		t.Errorf("one byte over accepted: %v", err)
 	}
 }
@@ -100,8 +99,8 @@ func TestDepthLimit(t *testing.T) {
 		t.Errorf("depth 64 with the default limit: %v", err)
 	}
 	_, err := New(tree(chain(65)...)).Load("c0")
-	var le *LimitError
-	if !errors.As(err, &le) || le.Limit != "depth" || le.Max != 64 {
+	var le *Error
+	if !as(err, &le, KindLimit) || le.Limit != "depth" || le.Max != 64 {
 		t.Fatalf("depth 65: %v", err)
 	}
 	if le.File != "c64.lua" || len(le.Chain) != 66 || !strings.Contains(err.Error(), "includes nest deeper than the limit of 64: c0 -> c1 -> ") {
@@ -111,12 +110,12 @@ func TestDepthLimit(t *testing.T) {
 	if _, err := l.Load("c0"); err != nil {
 		t.Errorf("depth 3 with limit 3: %v", err)
 	}
-	if _, err := New(tree(chain(4)...), WithMaxDepth(3)).Load("c0"); !errors.As(err, &le) {
+	if _, err := New(tree(chain(4)...), WithMaxDepth(3)).Load("c0"); !as(err, &le, KindLimit) {
 		t.Errorf("depth 4 with limit 3: %v", err)
 	}
 	// A file first met shallow and then deeper is still checked.
 	files := append(chain(3), "main", "%include \"c2\"\n%include \"deep\"", "deep", "%include \"c0\"")
-	if _, err := New(tree(files...), WithMaxDepth(3)).Load("main"); !errors.As(err, &le) {
+	if _, err := New(tree(files...), WithMaxDepth(3)).Load("main"); !as(err, &le, KindLimit) {
 		t.Errorf("deep second path accepted: %v", err)
 	}
 }
@@ -129,8 +128,8 @@ func TestFileTooBigToParse(t *testing.T) {
 	fsys := tree("big", "return 'more than sixteen bytes'", "main", "%include \"big\"")
 	for _, name := range []string{"big", "main"} {
 		_, err := New(fsys).Load(name)
-		var le *LimitError
-		if !errors.As(err, &le) || le.Limit != "size" || le.File != "big.lua" || le.Max != 16 {
+		var le *Error
+		if !as(err, &le, KindLimit) || le.Limit != "size" || le.File != "big.lua" || le.Max != 16 {
 			t.Errorf("Load(%s) = %v, want a size LimitError naming big.lua", name, err)
 		}
 	}

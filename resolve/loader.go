@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // The default limits (conformance/SPEC.md §4).
@@ -129,7 +128,7 @@ func (l *Loader) Load(name string) (*Script, error) {
 func (l *Loader) load(name, path string) (*Script, error) {
 	clean, ok := CleanName(name)
 	if !ok {
-		return nil, &EscapeError{Position: Position{File: fileName(name)}, Name: name}
+		return nil, &Error{Code: KindEscape, Position: Position{File: fileName(name)}, Name: name}
 	}
 	if clean != name {
 		path = ""
@@ -256,7 +255,7 @@ func (l *Loader) paths() ([]string, error) {
 func (l *Loader) Parse(name, content string) (*Script, error) {
 	clean, ok := CleanName(name)
 	if !ok {
-		return nil, &EscapeError{Position: Position{File: fileName(name)}, Name: name}
+		return nil, &Error{Code: KindEscape, Position: Position{File: fileName(name)}, Name: name}
 	}
 	return l.build(parseFile(clean, fileName(clean), content))
 }
@@ -272,12 +271,12 @@ func (l *Loader) Parse(name, content string) (*Script, error) {
 func (l *Loader) Add(name, content string) error {
 	clean, ok := CleanName(name)
 	if !ok {
-		return &EscapeError{Position: Position{File: fileName(name)}, Name: name}
+		return &Error{Code: KindEscape, Position: Position{File: fileName(name)}, Name: name}
 	}
 	p := fileName(clean)
 	if l.fsys != nil {
 		if _, err := fs.Stat(l.fsys, p); !errors.Is(err, fs.ErrNotExist) {
-			return &ConflictError{Position: Position{File: p}, Name: clean, Reason: "a file of the tree has this name"}
+			return &Error{Code: KindConflict, Position: Position{File: p}, Name: clean, Msg: "a file of the tree has this name"}
 		}
 	}
 	s := l.slot(clean)
@@ -287,7 +286,7 @@ func (l *Loader) Add(name, content string) error {
 		added = true
 	})
 	if !added {
-		return &ConflictError{Position: Position{File: p}, Name: clean, Reason: "the name was added or looked up before"}
+		return &Error{Code: KindConflict, Position: Position{File: p}, Name: clean, Msg: "the name was added or looked up before"}
 	}
 	l.addedMu.Lock()
 	if l.added == nil {
@@ -303,7 +302,7 @@ func (l *Loader) Add(name, content string) error {
 func (l *Loader) Read(name string) (string, error) {
 	clean, ok := CleanName(name)
 	if !ok {
-		return "", &EscapeError{Position: Position{File: fileName(name)}, Name: name}
+		return "", &Error{Code: KindEscape, Position: Position{File: fileName(name)}, Name: name}
 	}
 	return l.read(clean)
 }
@@ -320,25 +319,22 @@ func (l *Loader) read(name string) (string, error) {
 
 func (l *Loader) readPath(name, p string) (string, error) {
 	if l.fsys == nil {
-		return "", &NotFoundError{Position: Position{File: p}, Name: name}
+		return "", &Error{Code: KindNotFound, Position: Position{File: p}, Name: name}
 	}
 	b, err := l.readRegular(p)
-	var le *LimitError
+	var le *Error
 	switch {
-	case errors.As(err, &le):
+	case errors.As(err, &le) && le.Code == KindLimit:
 		le.Position = Position{File: p}
 		return "", le
-	case err == nil && len(b) > 0:
-		// b is ours alone and never written: share it.
-		return unsafe.String(&b[0], len(b)), nil
 	case err == nil:
-		return "", nil
+		return string(b), nil
 	case errors.Is(err, fs.ErrNotExist):
-		return "", &NotFoundError{Position: Position{File: p}, Name: name}
+		return "", &Error{Code: KindNotFound, Position: Position{File: p}, Name: name}
 	case isEscape(err):
-		return "", &EscapeError{Position: Position{File: p}, Name: name}
+		return "", &Error{Code: KindEscape, Position: Position{File: p}, Name: name}
 	}
-	return "", &ReadError{Position: Position{File: p}, Name: name, Err: err}
+	return "", &Error{Code: KindRead, Position: Position{File: p}, Name: name, Err: err}
 }
 
 // errNotRegular refuses a FIFO, a device, a socket or a directory: reading
@@ -402,8 +398,8 @@ func (l *Loader) readRegular(p string) ([]byte, error) {
 
 // fileTooBig is the refusal of a file of n bytes, over the size limit
 // (readPath gives it the file's position).
-func (l *Loader) fileTooBig(n int64) *LimitError {
-	return &LimitError{Limit: "size", Max: l.maxSize, Value: n}
+func (l *Loader) fileTooBig(n int64) *Error {
+	return &Error{Code: KindLimit, Limit: "size", Max: l.maxSize, Value: n}
 }
 
 // fileKind names what a non-regular file is.
@@ -442,7 +438,7 @@ func (l *Loader) includes(f *file) {
 			if !ok {
 				o := &f.ops[inc.op]
 				inc.escape = true
-				inc.err = &EscapeError{Position: f.at(o.line, o.ncol), Name: f.str(o)}
+				inc.err = &Error{Code: KindEscape, Position: f.at(o.line, o.ncol), Name: f.str(o)}
 				continue
 			}
 			inc.file, inc.err = l.file(target)
@@ -464,7 +460,7 @@ func (l *Loader) fileOf(s *slot, name, path string) (*file, error) {
 			p = fileName(name)
 		}
 		if !fs.ValidPath(p) {
-			s.fileErr = &NotFoundError{Position: Position{File: p}, Name: name}
+			s.fileErr = &Error{Code: KindNotFound, Position: Position{File: p}, Name: name}
 			return
 		}
 		var text string

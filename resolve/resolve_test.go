@@ -207,7 +207,7 @@ func TestErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := New(tree(tt.files...)).Load(tt.load)
-			var e Error
+			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("Load(%q) error = %v, want a resolve.Error", tt.load, err)
 			}
@@ -223,13 +223,13 @@ func TestErrors(t *testing.T) {
 
 func TestErrorTypes(t *testing.T) {
 	_, err := New(tree("main", "%include \"a\"\n%include \"b\"", "a", "%include \"main\"", "b", "%key 1x")).Load("main")
-	var cycle *CycleError
-	var syntax *SyntaxError
-	if !errors.As(err, &cycle) || !errors.As(err, &syntax) {
+	var cycle *Error
+	var syntax *Error
+	if !as(err, &cycle, KindCycle) || !as(err, &syntax, KindSyntax) {
 		t.Fatalf("errors.As does not reach both errors of %v", err)
 	}
-	if fmt.Sprint(cycle.Cycle) != "[main a main]" || syntax.Err == nil || syntax.Line != 1 || syntax.File != "b.lua" {
-		t.Errorf("cycle %v, syntax %+v", cycle.Cycle, syntax)
+	if fmt.Sprint(cycle.Chain) != "[main a main]" || syntax.Err == nil || syntax.Line != 1 || syntax.File != "b.lua" {
+		t.Errorf("cycle %v, syntax %+v", cycle.Chain, syntax)
 	}
 	if !strings.HasSuffix(err.Error(), "(and 1 more errors)") {
 		t.Errorf("Error() = %q", err)
@@ -250,7 +250,7 @@ func TestReadAndParse(t *testing.T) {
 	if text, err := New(tree("unicode", "-- éléphant\nreturn 'ünï'")).Read("unicode"); err != nil || text != "-- éléphant\nreturn 'ünï'" {
 		t.Errorf("Read(unicode) = %q, %v", text, err)
 	}
-	if _, err := l.Read("nope"); !errors.As(err, new(*NotFoundError)) {
+	if _, err := l.Read("nope"); asKind(err, KindNotFound) == nil {
 		t.Errorf("Read(nope) = %v", err)
 	}
 	s, err := l.Parse("lib/code", "%arg n int\n%include \"x\"\n%include \"/lib/x\"\nreturn n")
@@ -267,7 +267,7 @@ func TestReadAndParse(t *testing.T) {
 	if err != nil || s.Source() != "return 1" {
 		t.Errorf("Parse without a tree = %v, %v", s, err)
 	}
-	if _, err := New(nil).Parse("code", "%include \"x\""); !errors.As(err, new(*NotFoundError)) {
+	if _, err := New(nil).Parse("code", "%include \"x\""); asKind(err, KindNotFound) == nil {
 		t.Errorf("include without a tree = %v", err)
 	}
 }
@@ -284,8 +284,8 @@ func TestLoadManyAndAll(t *testing.T) {
 	if len(all) != 2 || all["a"] == nil || all["sub/b"] == nil {
 		t.Errorf("LoadAll = %v", all)
 	}
-	var syntax *SyntaxError
-	if !errors.As(err, &syntax) || syntax.File != "bad.lua" {
+	var syntax *Error
+	if !as(err, &syntax, KindSyntax) || syntax.File != "bad.lua" {
 		t.Errorf("LoadAll error = %v", err)
 	}
 	many, err := l.LoadMany("a", "sub\\b")

@@ -172,7 +172,7 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 	bad := map[int]bool{} // lines of the document with a load error
 	report := func(err error) (more bool) {
 		for _, one := range resolve.Flatten(err) {
-			var re resolve.Error
+			var re *resolve.Error
 			if !errors.As(one, &re) {
 				add(docFile, 1, 0, SeverityError, "load", one.Error())
 				continue
@@ -313,7 +313,7 @@ func (sn *snapshot) includeLine(items []directive.Item, name, docFile, file stri
 			return it.Pos.Line
 		}
 		for _, one := range resolve.Flatten(err) {
-			var re resolve.Error
+			var re *resolve.Error
 			if errors.As(one, &re) && re.Pos().File == file {
 				return it.Pos.Line
 			}

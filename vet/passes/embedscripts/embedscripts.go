@@ -103,7 +103,7 @@ func run(pass *analysis.Pass) (any, error) {
 				})
 			}
 			for _, one := range resolve.Flatten(err) {
-				var re resolve.Error
+				var re *resolve.Error
 				if errors.As(one, &re) {
 					p := re.Pos()
 					msg := one.Error()

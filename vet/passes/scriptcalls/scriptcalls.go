@@ -478,8 +478,8 @@ func (st *state) checkLoad(call *ast.CallExpr) {
 	ref, name := script.fs, script.name
 	l := resolve.New(ref.embed.FS(ref.dir))
 	_, err := l.Load(name)
-	var nf *resolve.NotFoundError
-	if !errors.As(err, &nf) || len(nf.Chain) > 0 {
+	var nf *resolve.Error
+	if !errors.As(err, &nf) || nf.Code != resolve.KindNotFound || len(nf.Chain) > 0 {
 		return // loads, or fails inside the tree: luaembed reports that
 	}
 	names, _ := l.Names()
