@@ -30,7 +30,12 @@ type builder struct {
 	// are many.
 	recs  []rec
 	index map[*file]int
-	r     renderer
+	// Most scripts reach few files: their records and the include stack
+	// start in the builder itself (growing slices from nothing cost a
+	// script about six allocations: BENCHMARKS.md, resolve).
+	recsBuf  [4]rec
+	stackBuf [4]*file
+	r        renderer
 	// size is the lower bound of the rendered size that graph measured,
 	// keys and args the number of parameters it met.
 	size       int64
@@ -101,8 +106,14 @@ func (b *builder) rec(f *file) int {
 }
 
 func (l *Loader) build(top *file) (*Script, error) {
+	return newBuilder(l, top).build()
+}
+
+// newBuilder returns a builder of the script top.
+func newBuilder(l *Loader, top *file) *builder {
 	b := &builder{l: l, top: top}
-	return b.build()
+	b.recs, b.stack = b.recsBuf[:0], b.stackBuf[:0]
+	return b
 }
 
 func (b *builder) build() (*Script, error) {
@@ -284,7 +295,7 @@ func (b *builder) render() (*Script, error) {
 	b.r = renderer{
 		b: b,
 		// graph measured every index as one digit: add the others.
-		buf: make([]byte, 0, max(0, b.size+moreDigits(b.keys)+moreDigits(b.args))),
+		buf: make([]byte, 0, max(0, b.size+moreDigits(b.keys)+moreDigits(b.args))+2*sha1.Size),
 		s:   s,
 	}
 	r := &b.r
@@ -295,13 +306,16 @@ func (b *builder) render() (*Script, error) {
 		return nil, join(r.errs)
 	}
 	s.lines = r.lines
-	sum := sha1.Sum(r.buf)
-	s.sha1 = hex.EncodeToString(sum[:])
-	// The script takes the buffer over, as strings.Builder does: it is
-	// never written again. A copy would allocate a script twice, 128 MiB
-	// for a 64 MiB one (TestRepeatsBounded); the one unsafe use left in
+	// The hex SHA1 goes after the source, and the script takes the
+	// buffer over as one string, as strings.Builder does: it is never
+	// written again. A copy would allocate a script twice, 128 MiB for a
+	// 64 MiB one (TestRepeatsBounded); the one unsafe use left in
 	// resolve.
-	s.source = unsafe.String(unsafe.SliceData(r.buf), len(r.buf))
+	n := len(r.buf)
+	sum := sha1.Sum(r.buf)
+	r.buf = hex.AppendEncode(r.buf, sum[:])
+	all := unsafe.String(unsafe.SliceData(r.buf), len(r.buf))
+	s.source, s.sha1 = all[:n], all[n:]
 	r.buf = nil
 	return s, nil
 }
@@ -320,7 +334,7 @@ func moreDigits(n int) int64 {
 // rendering again, writing nothing. It needs no loader: the include
 // targets of the files were resolved by the first rendering.
 func mapScript(s *Script) {
-	b := &builder{top: s.top}
+	b := newBuilder(nil, s.top)
 	m := new(sourceMap)
 	s.smap = m
 	b.r = renderer{b: b, s: s, m: m}
