@@ -11,8 +11,8 @@ import (
 
 // encFunc encodes a value of one type. Encoders are built once per type
 // and kept (encoding/json does the same): walking a value's type again
-// for each element made []int, []struct and []map 1.2-3.4× slower than
-// encoding/json (BenchmarkEncodeShapes10k, BENCHMARKS.md).
+// for each element was slower than encoding/json on every 10,000-element
+// shape (BENCHMARKS.md, codec).
 type encFunc func(e *jsonEncoder, rv reflect.Value) error
 
 var encoders sync.Map // reflect.Type → encFunc
@@ -161,11 +161,10 @@ func plainInt(t reflect.Type) bool {
 
 // intElements encodes a slice or an array of plain signed integers
 // without an indirect call per element, the error's path set only on an
-// error (as ints does for []int and []int64): [10000]int32 through a
-// pointer went from 1.01× encoding/json's time to below it
-// (BenchmarkEncodeShapes10k, shape=array). Its loop body is ints's
+// error (as ints does for []int and []int64): it brought [10000]int32
+// through a pointer below encoding/json's time. Its loop body is ints's
 // written again on purpose: a method shared by the two is not inlined
-// and made both 9-11% slower (task bench-ab).
+// and made both slower (BENCHMARKS.md, codec, "Measured choices").
 func (e *jsonEncoder) intElements(rv reflect.Value) error {
 	if e.depth++; e.depth > MaxDepth {
 		return e.tooDeep()

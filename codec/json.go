@@ -53,13 +53,10 @@ func EncodeJSON(name string, t Type, v any) (string, error) {
 
 // jsonEncoders are encoders with their buffers, used again: a small
 // value then costs its text and its box, not an encoder and a buffer
-// too. Measured beside encoding/json (which pools its encoders the same
-// way): the small lists of BenchmarkEncodeSmall and the single struct
-// of BenchmarkEncodeShapes10k went from 1.19-1.24× its time to
-// 0.76-0.91×; the 10,000-element shapes did not change. (An encoder
-// escapes to the heap in any case, through the encoders' indirect
-// calls; holding a first buffer inside it instead made small lists 30%
-// slower.)
+// too. encoding/json pools its encoders the same way; the pool is what
+// brings small lists and single structs below its time (BENCHMARKS.md,
+// codec, "Measured choices"). An encoder escapes to the heap in any
+// case, through the encoders' indirect calls.
 var jsonEncoders = sync.Pool{New: func() any { return new(jsonEncoder) }}
 
 // keptBuffer is the largest text copied out of a pooled buffer; a larger

@@ -17,15 +17,12 @@ import "github.com/redis/go-redis/v9"
 // goroutine still run in the order it makes them, and go-redis's blocking
 // face keeps that order for its other commands too.
 //
-// Measured on two cores (internal/bench, BENCHMARKS.md): against
-// go-redis's default options 1.7× the throughput at 64 goroutines and
-// 1.4× at 256, the same at 1 and 16; against rueidis 1.18× at 64 and
-// 1.22× at 256. The price is the tail: p99 twice rueidis's at 64, where
-// go-redis's defaults stay within 1.2× of it at 0.7× the throughput.
-// Below some 32 goroutines auto-pipelining does not pay: a plain client
-// was 1.4× faster at 16. The figures are those of one machine; the
-// options are go-redis's (experimental there), so tune them like any
-// other.
+// These options buy throughput from many goroutines at the price of the
+// tail, and below some 32 goroutines auto-pipelining does not pay (a
+// plain client is faster): the figures, beside go-redis's defaults and
+// rueidis, are in BENCHMARKS.md, "Beside rueidis". They are one
+// machine's; the options are go-redis's (experimental there), so tune
+// them like any other.
 func AutoPipelineOptions() *redis.AutoPipelineOptions {
 	return &redis.AutoPipelineOptions{
 		Unordered:            true,
