@@ -110,22 +110,8 @@ func LintWith(s *resolve.Script, o Options) []Finding {
 	if o.Target == nil {
 		o.Target = commands.Default()
 	}
-	l := &linter{s: s, t: o.Target, also: o.Also, params: map[[2]any]resolve.Param{}, guarded: map[string]int{}}
-	for _, ps := range [][]resolve.Param{s.Keys(), s.Args()} {
-		for _, p := range ps {
-			l.params[[2]any{p.Pos.File, p.Pos.Line}] = p
-		}
-	}
-	src := s.Source()
-	if strings.HasPrefix(src, "#!") {
-		// gopher-lua does not know Redis 7's shebang: blank it, keeping lines.
-		end := strings.IndexByte(src, '\n')
-		if end < 0 {
-			end = len(src)
-		}
-		src = "--" + src[2:end] + src[end:]
-	}
-	src, malformed := numerals(src)
+	l := newLinter(s, o)
+	src, malformed := numerals(luaSource(s))
 	if len(malformed) > 0 {
 		for _, m := range malformed {
 			l.reportAt("E011", Error, m.line, m.col, "malformed number near '"+m.text+"'")
@@ -140,6 +126,31 @@ func LintWith(s *resolve.Script, o Options) []Finding {
 	l.levels(src)
 	l.blockIn(chunk, nil, &fnState{}, nil)
 	return l.done()
+}
+
+// newLinter returns a linter of s with the options o (a target set).
+func newLinter(s *resolve.Script, o Options) *linter {
+	l := &linter{s: s, t: o.Target, also: o.Also, params: map[[2]any]resolve.Param{}, guarded: map[string]int{}}
+	for _, ps := range [][]resolve.Param{s.Keys(), s.Args()} {
+		for _, p := range ps {
+			l.params[[2]any{p.Pos.File, p.Pos.Line}] = p
+		}
+	}
+	return l
+}
+
+// luaSource is the rendered script as gopher-lua reads it: Redis 7's
+// shebang, which it does not know, blanked, keeping the lines.
+func luaSource(s *resolve.Script) string {
+	src := s.Source()
+	if strings.HasPrefix(src, "#!") {
+		end := strings.IndexByte(src, '\n')
+		if end < 0 {
+			end = len(src)
+		}
+		src = "--" + src[2:end] + src[end:]
+	}
+	return src
 }
 
 type linter struct {
@@ -169,4 +180,19 @@ type linter struct {
 	// times renders the same lines many times, and each of its problems
 	// is reported once.
 	reported map[Finding]bool
+	// refs, when not nil, collects the uses of locals (References).
+	refs *[]ref
+}
+
+// ref is a use of a local at a rendered line, and its declaration's.
+type ref struct {
+	name      string
+	use, decl int
+}
+
+// used records that name at rendered line resolves to v.
+func (l *linter) used(name string, line int, v *variable) {
+	if l.refs != nil && v.at > 0 {
+		*l.refs = append(*l.refs, ref{name, line, v.at})
+	}
 }

@@ -10,7 +10,8 @@ import (
 
 type variable struct {
 	name  string
-	line  int
+	line  int // where it is declared, for the unused check; 0: never reported
+	at    int // where it is declared, for References
 	param *resolve.Param
 	used  bool
 	// What the value may be, for RL108: built from a key (KEYS, a %key,
@@ -114,7 +115,7 @@ func (l *linter) declare(sc *scope, name string, line int) *variable {
 // declareAt declares a local whose declaration (for the limit on locals)
 // is at rendered line at.
 func (l *linter) declareAt(sc *scope, name string, line, at int) *variable {
-	v := &variable{name: name, line: line, fn: sc.fn}
+	v := &variable{name: name, line: line, at: at, fn: sc.fn}
 	l.local(sc, at)
 	if line > 0 {
 		if p := l.paramAt(line); p != nil && p.Name == name {

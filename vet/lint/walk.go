@@ -42,6 +42,7 @@ func (l *linter) stmt(st ast.Stmt, sc *scope) {
 		for i, lhs := range s.Lhs {
 			if id, ok := lhs.(*ast.IdentExpr); ok {
 				if v := sc.lookup(id.Value); v != nil {
+					l.used(id.Value, lineOf(id, line), v)
 					l.upvalue(v, sc, lineOf(id, line))
 					// Flow-insensitive: once built from a key, always.
 					switch {
@@ -150,16 +151,16 @@ func (l *linter) function(fn *ast.FunctionExpr, sc *scope, method bool) {
 			l.local(in, line)
 		}
 		if method {
-			param(&variable{name: "self", used: true, unknown: true})
+			param(&variable{name: "self", at: line, used: true, unknown: true})
 		}
 		if fn.ParList != nil {
 			for _, n := range fn.ParList.Names {
-				param(&variable{name: n, used: true, unknown: true})
+				param(&variable{name: n, at: line, used: true, unknown: true})
 			}
 			if fn.ParList.HasVargs {
 				// Lua 5.1 gives a vararg function the local table arg
 				// (arg.n, arg[1]...).
-				param(&variable{name: "arg", used: true})
+				param(&variable{name: "arg", at: line, used: true})
 			}
 		}
 	})
@@ -192,6 +193,7 @@ func (l *linter) expr(e ast.Expr, sc *scope, line int) {
 	case *ast.IdentExpr:
 		if v := sc.lookup(x.Value); v != nil {
 			v.used = true
+			l.used(x.Value, line, v)
 			l.upvalue(v, sc, line)
 			return
 		}
