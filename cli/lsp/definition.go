@@ -8,6 +8,7 @@ import (
 
 	"github.com/redislua/redislua/directive"
 	"github.com/redislua/redislua/resolve"
+	"github.com/redislua/redislua/vet/lint"
 )
 
 // definition answers textDocument/definition: on an %include line, the
@@ -36,7 +37,16 @@ func (s *Server) definition(_ context.Context, params json.RawMessage) (any, err
 	if p, ok := c.param(items, word); ok {
 		return []Location{c.sn.location(c, p.file, p.line, p.col)}, nil
 	}
-	// A definition in the document above the cursor (the nearest).
+	// The declaration Lua's scoping resolves the name to (a shadowing
+	// local, a parameter, a name of an included file).
+	if loc, parsed := c.scoped(word); parsed {
+		if loc == nil {
+			return nil, nil // a global, or not a use of a local
+		}
+		return []Location{*loc}, nil
+	}
+	// The script does not parse: by the text alone. A definition in the
+	// document above the cursor (the nearest).
 	if ln, col, ok := findDefinition(c.d.text, word, c.ln+1); ok {
 		return []Location{{URI: c.d.uri, Range: rangeAt(c.d.lines, c.d.text, ln, col)}}, nil
 	}
@@ -50,6 +60,62 @@ func (s *Server) definition(_ context.Context, params json.RawMessage) (any, err
 		}
 	}
 	return nil, nil
+}
+
+// scoped finds the declaration of the local name word used on the
+// cursor's line, by the linter's scopes (lint.References). parsed is
+// false when the document's script does not load or parse: then only
+// the text can answer.
+func (c cursor) scoped(word string) (loc *Location, parsed bool) {
+	s, err := c.sn.load(c.d, c.name)
+	if err != nil {
+		return nil, false
+	}
+	refs, ok := lint.References(s)
+	if !ok {
+		return nil, false
+	}
+	file := c.sn.fileOf(c.d, c.name)
+	for _, r := range refs {
+		if r.Name != word || r.Use.File != file || r.Use.Line != c.ln+1 {
+			continue
+		}
+		text := c.lineOf(r.Decl.File, r.Decl.Line)
+		l := c.sn.location(c, r.Decl.File, r.Decl.Line, identColumn(text, word))
+		return &l, true
+	}
+	return nil, true
+}
+
+// lineOf is line n (from 1) of a file under the root, or of the document.
+func (c cursor) lineOf(file string, n int) string {
+	text, starts := c.d.text, c.d.lines
+	if file != c.sn.fileOf(c.d, c.name) {
+		f := c.sn.file(file)
+		text, starts = f.text, f.starts
+	}
+	if n < 1 || n > len(starts) {
+		return ""
+	}
+	line := text[starts[n-1]:]
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	return line
+}
+
+// identColumn is the byte column (from 1) of the first whole identifier
+// name in line, 1 when there is none.
+func identColumn(line, name string) int {
+	isIdent := func(b byte) bool {
+		return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+	}
+	for i := 0; i+len(name) <= len(line); i++ {
+		if line[i:i+len(name)] == name && (i == 0 || !isIdent(line[i-1])) && (i+len(name) == len(line) || !isIdent(line[i+len(name)])) {
+			return i + 1
+		}
+	}
+	return 1
 }
 
 // paramAt is a declared key or argument.

@@ -38,6 +38,41 @@ func TestDefinition(t *testing.T) {
 	}
 }
 
+// TestDefinitionScopes: a name resolves by Lua's scopes (the linter's),
+// not to the nearest line that defines it: a parameter shadowing a
+// local, a loop variable, the local after the function; when the
+// script does not parse, the text still answers.
+func TestDefinitionScopes(t *testing.T) {
+	root := tree(t, map[string]string{
+		"s.lua":   "local n = 1\nlocal function f(n)\n  return n + 1\nend\nfor n = 1, 2 do\n  f(n)\nend\nreturn f(n)\n",
+		"bad.lua": "local n = 1\nreturn n +\n",
+	})
+	c := start(t, root, Options{})
+	c.open("s.lua", "")
+	c.open("bad.lua", "")
+	for _, tc := range []struct {
+		file      string
+		line, col int
+		want      string
+	}{
+		{"s.lua", 3, 10, "s.lua 2:18-2:19"},  // n in f → the parameter
+		{"s.lua", 6, 5, "s.lua 5:5-5:6"},     // n in the loop → the loop variable
+		{"s.lua", 6, 3, "s.lua 2:16-2:17"},   // f
+		{"s.lua", 8, 10, "s.lua 1:7-1:8"},    // n after → the first local
+		{"bad.lua", 2, 8, "bad.lua 1:7-1:8"}, // does not parse: the text
+	} {
+		var locs []Location
+		c.result("textDocument/definition", pos(tc.file, c, tc.line, tc.col), &locs)
+		got := ""
+		if len(locs) > 0 {
+			got = strings.TrimPrefix(locs[0].URI, pathURI(root)+"/") + " " + posString(locs[0].Range)
+		}
+		if got != tc.want {
+			t.Errorf("definition at %s %d:%d = %q, want %q", tc.file, tc.line, tc.col, got, tc.want)
+		}
+	}
+}
+
 // TestHover: parameters and commands, from the target's table.
 func TestHover(t *testing.T) {
 	root := tree(t, map[string]string{
