@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/redislua/redislua/cli/lsp"
 	"github.com/redislua/redislua/vet/commands"
@@ -20,7 +21,8 @@ scripts' root is --dir when given, else the "dir" of the project
 configuration (` + config.Name + `), else the editor's workspace folder. Diagnostics
 come from the open documents' text, with the linter, target and rules
 check uses (the configuration's, or --target, --also, --config; the
-global --redis takes the command table from that server).
+global --redis takes the command table from that server, and hover on a
+command adds that server's own summary of it, asked when first hovered).
 
 Neovim (0.8+):
   vim.lsp.start({ name = "redis-lua", cmd = { "redis-lua", "lsp" },
@@ -81,6 +83,15 @@ func (e *env) lsp(c *ucli.Context) error {
 			return err
 		}
 		opts.Table = t
+		// Hover adds the server's own summary of a command, asked when
+		// first hovered (half a second at most), kept for the session.
+		client, err := newClient(raw, c.Bool("cluster"))
+		if err != nil {
+			return usagef("--redis %s: %v", redact(raw), redactErr(err, raw))
+		}
+		defer client.Close()
+		docs := &serverDocs{client: client, wait: 500 * time.Millisecond, cache: map[string]docEntry{}}
+		opts.Summary = docs.Summary
 	}
 	err := lsp.New(e.rawStdout, opts).Run(c.Context, os.Stdin)
 	switch {

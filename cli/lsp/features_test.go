@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -93,7 +94,9 @@ func TestHover(t *testing.T) {
 		{Options{}, 5, 26, []string{"**CLIENT SETNAME**", "CLIENT SETNAME connection-name", "noscript"}},
 		{Options{Target: "redis-7.4"}, 4, 14, []string{"(redis-7.4)"}},
 		{Options{}, 6, 14, nil}, // unknown command
-		{Options{}, 4, 1, nil},  // redis
+		{Options{Summary: func(_ context.Context, cmd string) string { return "server says " + cmd }}, 5, 26, []string{"**CLIENT SETNAME**", "server says client|setname *(the server's own summary)*"}},
+		{Options{Summary: func(context.Context, string) string { return "" }}, 4, 14, []string{"**INCRBY**"}},
+		{Options{}, 4, 1, nil}, // redis
 		{Options{}, 50, 1, nil},
 	} {
 		c := start(t, root, tc.opts)

@@ -19,12 +19,19 @@ var callRE = regexp.MustCompile(`\b(?:redis|server)\s*\.\s*p?call\s*\(\s*(['"])(
 // directive or a use in the body), its kind, type and place in KEYS or
 // ARGV; on the literal name of a command in redis.call/pcall (or of its
 // subcommand), the command's facts from the target's table.
-func (s *Server) hover(_ context.Context, params json.RawMessage) (any, error) {
+func (s *Server) hover(ctx context.Context, params json.RawMessage) (any, error) {
 	c, ok, err := s.at(params)
 	if !ok || err != nil {
 		return nil, err
 	}
-	if h := c.commandHover(); h != nil {
+	if h, cmd := c.commandHover(); h != nil {
+		if s.opts.Summary != nil {
+			name := strings.ToLower(cmd.Display())
+			name = strings.Replace(name, " ", "|", 1)
+			if sum := s.opts.Summary(ctx, name); sum != "" {
+				h.Contents.Value += "\n\n---\n" + sum + " *(the server's own summary)*"
+			}
+		}
 		return h, nil
 	}
 	items := lex(c.d.text)
@@ -70,8 +77,8 @@ func (s *Server) hover(_ context.Context, params json.RawMessage) (any, error) {
 }
 
 // commandHover is the hover of a command or subcommand name under the
-// cursor, nil when there is none.
-func (c cursor) commandHover() *Hover {
+// cursor, and the command; nil when there is none.
+func (c cursor) commandHover() (*Hover, *commands.Command) {
 	t := c.sn.lintOpts.Target
 	if t == nil {
 		t = commands.Default()
@@ -90,12 +97,12 @@ func (c cursor) commandHover() *Hover {
 			continue
 		}
 		if cmd == nil {
-			return nil
+			return nil, nil
 		}
 		r := c.lineRange(from, to)
-		return &Hover{Contents: MarkupContent{Kind: "markdown", Value: commandDoc(cmd, t)}, Range: &r}
+		return &Hover{Contents: MarkupContent{Kind: "markdown", Value: commandDoc(cmd, t)}, Range: &r}, cmd
 	}
-	return nil
+	return nil, nil
 }
 
 // commandDoc is what the table says of a command: its syntax, arity,

@@ -33,6 +33,10 @@ type Options struct {
 	// Table, when not nil, is a live server's own table (--redis): it
 	// replaces the target's.
 	Table *commands.Table
+	// Summary, when not nil, gives a live server's own summary of a
+	// command ("incrby", "client|setname"), "" for none; hover shows it
+	// below the table's facts. It must answer quickly (a bounded query).
+	Summary func(ctx context.Context, command string) string
 }
 
 // ErrNoShutdown is Run's error for an exit without shutdown (the
