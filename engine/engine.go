@@ -3,9 +3,11 @@ package engine
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"weak"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redislua/redislua/resolve"
@@ -101,10 +103,37 @@ func (b *bodyText) get() []byte {
 	return b.bytes
 }
 
-// hooked records the clients that have the engine's pipeline hook. It
-// holds them: a client is long-lived, and a collected client's address
-// must not be mistaken for a new one's.
-var hooked sync.Map // redis.UniversalClient → struct{}
+// hooked records the clients that have the engine's pipeline hook, by
+// hookKey: go-redis's own client kinds weakly (an entry goes when its
+// client is collected: a program that makes clients by the thousand does
+// not keep them all), others as themselves.
+var hooked sync.Map // hookKey → struct{}
+
+// hookKey is the key of client in hooked: a weak pointer for go-redis's
+// client kinds (a weak pointer to a collected client never equals one to
+// a new client at the same address), with a cleanup that deletes the
+// entry; the client itself for other implementations, whose identity
+// cannot be taken weakly through the interface.
+func hookKey(client redis.UniversalClient) (key any, cleanup func()) {
+	switch c := client.(type) {
+	case *redis.Client:
+		return weakKey(c)
+	case *redis.ClusterClient:
+		return weakKey(c)
+	case *redis.Ring:
+		return weakKey(c)
+	case *redis.AutoPipeliner:
+		return weakKey(c)
+	}
+	return client, func() {}
+}
+
+// weakKey is a weak pointer to p, and what deletes its entry of hooked
+// once p is collected.
+func weakKey[T any](p *T) (any, func()) {
+	k := weak.Make(p)
+	return k, func() { runtime.AddCleanup(p, func(k weak.Pointer[T]) { hooked.Delete(k) }, k) }
+}
 
 // New returns an engine of client. The first engine of a client adds a
 // hook to it that keeps NOSCRIPT out of its pipelines and transactions;
@@ -119,7 +148,9 @@ func New(client redis.UniversalClient, opts ...Option) *Engine {
 	if client == nil {
 		return e
 	}
-	if _, loaded := hooked.LoadOrStore(client, struct{}{}); !loaded {
+	key, cleanup := hookKey(client)
+	if _, loaded := hooked.LoadOrStore(key, struct{}{}); !loaded {
+		cleanup()
 		client.AddHook(pipelineHook{client: client, kind: e.kind})
 		switch cl := client.(type) {
 		case *redis.ClusterClient:
