@@ -28,5 +28,10 @@
 // (forked: the child exits; sync: the script is stopped when it next
 // passes its busy-reply-threshold).
 //
+// Redis's debugger has no step over: next steps until the script is back
+// at the depth of calls it was at (from the debugger's trace), a
+// breakpoint stops it, or it ends, showing what the called functions
+// sent to Redis.
+//
 // It needs a real Redis (or Valkey) server: miniredis has no debugger.
 package luadebug

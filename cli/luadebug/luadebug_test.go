@@ -262,3 +262,24 @@ func TestStartRefuses(t *testing.T) {
 		t.Errorf("missing n: %v", err)
 	}
 }
+
+// next steps over the functions a line calls (Redis's debugger has only
+// step): from the call of the helper, the next stop is the following
+// line of the top script, with what the helper sent to Redis shown;
+// step goes into the helper.
+func TestNext(t *testing.T) {
+	_, opt, _ := server(t)
+	values := map[string]any{"counter": "c", "n": 5}
+	d, out := start(t, opt, "main", values, luadebug.Options{Breaks: []string{"main.lua:6"}})
+	contains(t, "start", out, "* Stopped at main.lua:6, break point")
+	out = do(t, d, "next")
+	contains(t, "next", out, "<redis> GET c", "<redis> INCRBY c 5", "* Stopped at lib/mark.lua:1, step over (included from main.lua:7)")
+	if strings.Contains(out, "lib/util.lua") {
+		t.Errorf("next showed the helper's lines:\n%s", out)
+	}
+	d2, _ := start(t, opt, "main", values, luadebug.Options{Breaks: []string{"main.lua:6"}})
+	contains(t, "step", do(t, d2, "step"), "* Stopped at lib/util.lua:3")
+	// A breakpoint inside the called function stops next there.
+	d3, _ := start(t, opt, "main", values, luadebug.Options{Breaks: []string{"main.lua:6", "lib/util.lua:5"}})
+	contains(t, "next to a breakpoint", do(t, d3, "n"), "* Stopped at lib/util.lua:5, break point")
+}

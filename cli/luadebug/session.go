@@ -212,7 +212,10 @@ func (d *Session) Do(ctx context.Context, line string) ([]string, error) {
 	}
 	args := []string{cmd}
 	switch cmd {
-	case "step", "next", "continue":
+	case "next":
+		d.last = word
+		return d.next(ctx)
+	case "step", "continue":
 		d.last = word
 	case "break":
 		for _, spec := range strings.Fields(rest) {
@@ -254,6 +257,67 @@ func (d *Session) Do(ctx context.Context, line string) ([]string, error) {
 	return d.raw(ctx, args...)
 }
 
+// maxSteps bounds the steps of one next: a called function that runs
+// longer is stopped in, as step would.
+const maxSteps = 100_000
+
+// next steps over calls: Redis's debugger has only step, so it steps
+// until the script is back at the depth of calls it was at (or
+// shallower), a breakpoint stops it, or it ends. What the script sends
+// to Redis meanwhile (<redis>, <reply>) and its errors are shown; the
+// stops in the called functions are not.
+func (d *Session) next(ctx context.Context) ([]string, error) {
+	depth, err := d.depth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var shown []string
+	for i := 0; ; i++ {
+		out, err := d.raw(ctx, "step")
+		if err != nil || d.done || ctx.Err() != nil {
+			return append(shown, out...), err
+		}
+		now, err := d.depth(ctx)
+		if err != nil {
+			return append(shown, out...), err
+		}
+		if now <= depth || i == maxSteps || d.atBreakpoint(out) {
+			return append(shown, out...), nil
+		}
+		for _, l := range out {
+			if strings.HasPrefix(l, "<") {
+				shown = append(shown, l)
+			}
+		}
+	}
+}
+
+// depth is the number of calls the script is inside (1 at its top
+// level), from the debugger's trace.
+func (d *Session) depth(ctx context.Context) (int, error) {
+	if err := d.conn.send("trace"); err != nil {
+		return 0, d.lost(err)
+	}
+	out, err := d.answer(ctx)
+	n := 0
+	for _, l := range out {
+		if strings.HasPrefix(l, "In ") || strings.HasPrefix(l, "From ") {
+			n++
+		}
+	}
+	return n, err
+}
+
+// atBreakpoint is whether the stop out tells of is a breakpoint's.
+func (d *Session) atBreakpoint(out []string) bool {
+	for _, l := range out {
+		if strings.HasPrefix(l, "* Stopped at ") && strings.Contains(l, "break point") {
+			return true
+		}
+	}
+	return false
+}
+
 // current is where the script is stopped, for a LINE without a file.
 func (d *Session) current() Location {
 	loc, _ := d.where.at(d.at)
@@ -274,7 +338,7 @@ var commands = map[string]string{
 // Help is what help prints.
 const Help = `Lines are FILE:LINE of your files (lib/util.lua:4), or LINE in the file stopped at.
   s, step              run the current line and stop at the next (into functions)
-  n, next              the same (Redis's debugger steps into calls either way)
+  n, next              run the current line, stepping over the functions it calls
   c, continue          run to the next breakpoint or the end
   b, break             list the breakpoints
   b, break LINE…       set breakpoints; -LINE removes one, 0 removes all
