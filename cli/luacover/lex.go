@@ -10,7 +10,23 @@ import "strings"
 // cannot tell (a statement starting with "(") are left out: counting
 // them would need a ";" the author did not write.
 func statementStarts(src string) []int {
+	starts, _ := lexLines(src)
+	return starts
+}
+
+// TokenLines reports, for each line of Lua source src (from 1; index 0
+// unused), whether a token begins on it: false for blank lines, comment
+// lines, and the inner lines of long comments and long strings, where
+// Lua can never stop.
+func TokenLines(src string) []bool {
+	_, tokens := lexLines(src)
+	return tokens
+}
+
+// lexLines is statementStarts, and the lines where a token begins.
+func lexLines(src string) ([]int, []bool) {
 	nlines := strings.Count(src, "\n") + 1
+	tokens := make([]bool, nlines+1)
 	starts := make([]int, nlines+1)
 	for i := range starts {
 		starts[i] = -1
@@ -48,6 +64,7 @@ func statementStarts(src string) []int {
 			continue
 		}
 		tokStart, tokLine := i, line
+		tokens[tokLine] = true
 		var tok, class string
 		switch {
 		case isAlpha(c):
@@ -129,7 +146,7 @@ func statementStarts(src string) []int {
 		}
 		prev = class
 	}
-	return starts
+	return starts, tokens
 }
 
 var keywords = map[string]bool{

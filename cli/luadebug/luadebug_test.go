@@ -37,6 +37,7 @@ end
 	"lib/mark.lua": {Data: []byte("redis.call('RPUSH', 'marks', 'x')\n")},
 	"boom.lua":     {Data: []byte("%include \"lib/fail\"\nreturn fail()\n")},
 	"lib/fail.lua": {Data: []byte("local function fail()\n  error('boom')\nend\n")},
+	"longc.lua":    {Data: []byte("--[[ a\nlong comment\n]]\nlocal s = [[\ntext\n]]\nreturn s\n")},
 	"forever.lua":  {Data: []byte("local i = 0\nwhile true do\n  i = i + 1\nend\n")},
 }
 
@@ -253,6 +254,15 @@ func TestStartRefuses(t *testing.T) {
 		_, _, err := luadebug.Start(context.Background(), opt, load(t, "main"), vals, luadebug.Options{Breaks: []string{tc.brk}})
 		var be *luadebug.BreakError
 		if !errors.As(err, &be) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("break %s: %v, want %q", tc.brk, err, tc.want)
+		}
+	}
+	for _, tc := range []struct{ brk, want string }{
+		{"longc.lua:2", "no code to stop at (inside a long comment or string); code at line 4"},
+		{"longc.lua:5", "no code to stop at (inside a long comment or string); code at line 4 and 7"},
+	} {
+		_, _, err := luadebug.Start(context.Background(), opt, load(t, "longc"), nil, luadebug.Options{Breaks: []string{tc.brk}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("break %s: %v, want %q", tc.brk, err, tc.want)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/redislua/redislua/cli/luacover"
 	"github.com/redislua/redislua/resolve"
 )
 
@@ -29,10 +30,11 @@ type where struct {
 	last   map[string]int     // each file's last line that is rendered
 	files  []string           // the files, in order of first line
 	dir    string             // the root as the user names it, or ""
+	code   []bool             // by rendered line: a token begins there
 }
 
 func newWhere(s *resolve.Script) *where {
-	w := &where{script: s, lines: map[Location][]int{}, last: map[string]int{}}
+	w := &where{script: s, lines: map[Location][]int{}, last: map[string]int{}, code: luacover.TokenLines(s.Source())}
 	for n := 1; n <= s.Lines(); n++ {
 		f, _ := s.Origin(n)
 		loc := Location{File: f.Script + resolve.Ext, Line: f.Line}
@@ -112,10 +114,22 @@ func (w *where) resolve(spec string, current Location) ([]int, error) {
 		}
 		return nil, errors.New("an %include line: break in the included file")
 	}
-	if text := strings.TrimSpace(w.text[ns[0]-1]); text == "" || strings.HasPrefix(text, "--") || strings.HasPrefix(text, "%") && !strings.HasPrefix(text, "%key") && !strings.HasPrefix(text, "%arg") {
-		return nil, fmt.Errorf("no code to stop at (%s)%s", describe(text), w.nearest(loc))
+	if !w.hasCode(ns[0]) {
+		return nil, fmt.Errorf("no code to stop at (%s)%s", describe(strings.TrimSpace(w.text[ns[0]-1])), w.nearest(loc))
 	}
 	return slices.Clone(ns), nil
+}
+
+// hasCode is whether rendered line n holds code Lua can stop at: a
+// token begins there (not a blank or comment line, nor inside a long
+// comment or string), and it is not a directive's comment (%return,
+// %pragma once) — a %key or %arg line is code (its local).
+func (w *where) hasCode(n int) bool {
+	if n < 1 || n >= len(w.code) || !w.code[n] {
+		return false
+	}
+	t := strings.TrimSpace(w.text[n-1])
+	return !strings.HasPrefix(t, "%") || strings.HasPrefix(t, "%key") || strings.HasPrefix(t, "%arg")
 }
 
 func describe(text string) string {
@@ -124,19 +138,19 @@ func describe(text string) string {
 		return "a blank line"
 	case strings.HasPrefix(text, "--"):
 		return "a comment"
+	case strings.HasPrefix(text, "%"):
+		return "a directive"
+	case strings.HasPrefix(text, "#!"):
+		return "the #! line"
 	}
-	return "a directive"
+	return "inside a long comment or string"
 }
 
 // nearest names the lines with code around loc in its file.
 func (w *where) nearest(loc Location) string {
 	code := func(l Location) bool {
 		ns := w.lines[l]
-		if len(ns) == 0 {
-			return false
-		}
-		t := strings.TrimSpace(w.text[ns[0]-1])
-		return t != "" && !strings.HasPrefix(t, "--") && (!strings.HasPrefix(t, "%") || strings.HasPrefix(t, "%key") || strings.HasPrefix(t, "%arg"))
+		return len(ns) > 0 && w.hasCode(ns[0])
 	}
 	var near []string
 	for l := loc.Line - 1; l >= 1; l-- {
