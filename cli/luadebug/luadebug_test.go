@@ -266,6 +266,12 @@ func TestStartRefuses(t *testing.T) {
 			t.Errorf("break %s: %v, want %q", tc.brk, err, tc.want)
 		}
 	}
+	if _, _, err := luadebug.Start(context.Background(), opt, nil, nil, luadebug.Options{}); err == nil {
+		t.Error("Start of a nil script: no error")
+	}
+	if _, _, err := luadebug.Start(context.Background(), nil, load(t, "main"), vals, luadebug.Options{}); err == nil {
+		t.Error("Start without server options: no error")
+	}
 	_, _, err := luadebug.Start(context.Background(), opt, load(t, "main"), map[string]any{"counter": "c"}, luadebug.Options{})
 	var ae *engine.ArgsError
 	if !errors.As(err, &ae) {

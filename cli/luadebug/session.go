@@ -78,6 +78,9 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 // returns the session, stopped at the script's first line or at the
 // first breakpoint, and what the debugger said, in the user's files.
 func Start(ctx context.Context, opt *redis.Options, s *resolve.Script, values engine.Values, o Options) (*Session, []string, error) {
+	if s == nil || opt == nil || ctx == nil {
+		return nil, nil, errors.New("luadebug: Start needs a context, server options and a script")
+	}
 	encoded, err := engine.Bind(s, values)
 	if err != nil {
 		return nil, nil, err

@@ -23,6 +23,9 @@ type Reference struct {
 // gives its references once). ok is false when s does not parse: then
 // there is nothing to resolve.
 func References(s *resolve.Script) (refs []Reference, ok bool) {
+	if s == nil {
+		return nil, false
+	}
 	src, malformed := numerals(luaSource(s))
 	if len(malformed) > 0 {
 		return nil, false

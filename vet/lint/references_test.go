@@ -61,6 +61,9 @@ return twice(f(n))
 			t.Errorf("a global as a reference: %+v", r)
 		}
 	}
+	if _, ok := lint.References(nil); ok {
+		t.Error("a nil script has references")
+	}
 	if _, ok := lint.References(mustParse(t, "return (")); ok {
 		t.Error("a script that does not parse has references")
 	}
