@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redislua/redislua/codec"
 	"github.com/redislua/redislua/resolve"
 )
 
@@ -246,14 +247,11 @@ func checkSlots(s *resolve.Script, keys []any) error {
 	return e
 }
 
+// keyText is an encoded key's text (EncodeKey gives a string or a
+// []byte).
 func keyText(k any) string {
-	switch v := k.(type) {
-	case string:
-		return v
-	case []byte:
-		return string(v)
-	}
-	return ""
+	text, _ := codec.ArgText(k)
+	return text
 }
 
 // cmdName is the command the call sends: "evalsha" or "eval" (their

@@ -66,14 +66,7 @@ func (p *Pending) keys() []string {
 	b := p.val.([]any)
 	keys := make([]string, len(p.in.Script.Keys()))
 	for i := range keys {
-		switch k := b[i].(type) {
-		case string:
-			keys[i] = k
-		case []byte:
-			keys[i] = string(k)
-		default:
-			keys[i] = fmt.Sprint(k)
-		}
+		keys[i], _ = codec.ArgText(b[i]) // a key is a string or []byte
 	}
 	return keys
 }

@@ -37,6 +37,7 @@ end
 	"lib/mark.lua": {Data: []byte("redis.call('RPUSH', 'marks', 'x')\n")},
 	"boom.lua":     {Data: []byte("%include \"lib/fail\"\nreturn fail()\n")},
 	"lib/fail.lua": {Data: []byte("local function fail()\n  error('boom')\nend\n")},
+	"echo.lua":     {Data: []byte("%arg v\nreturn v\n")},
 	"longc.lua":    {Data: []byte("--[[ a\nlong comment\n]]\nlocal s = [[\ntext\n]]\nreturn s\n")},
 	"forever.lua":  {Data: []byte("local i = 0\nwhile true do\n  i = i + 1\nend\n")},
 }
@@ -298,4 +299,17 @@ func TestNext(t *testing.T) {
 	// A breakpoint inside the called function stops next there.
 	d3, _ := start(t, opt, "main", values, luadebug.Options{Breaks: []string{"main.lua:6", "lib/util.lua:5"}})
 	contains(t, "next to a breakpoint", do(t, d3, "n"), "* Stopped at lib/util.lua:5, break point")
+}
+
+// The values go as the engine sends them (codec.ArgText, go-redis's
+// text): an untyped duration is its nanoseconds, not Go's "1.5s".
+func TestValuesAsTheEngineSends(t *testing.T) {
+	_, opt, _ := server(t)
+	for v, want := range map[any]string{1500 * time.Millisecond: "1500000000", float32(0.1): "0.10000000149011612", true: "1"} {
+		d, _ := start(t, opt, "echo", map[string]any{"v": v}, luadebug.Options{})
+		do(t, d, "continue")
+		if got, err := d.Result(); err != nil || got != want {
+			t.Errorf("v = %#v: %v, %v, want %q", v, got, err, want)
+		}
+	}
 }

@@ -119,7 +119,12 @@ func Start(ctx context.Context, opt *redis.Options, s *resolve.Script, values en
 	}
 	args := []string{"EVAL", s.Source(), strconv.Itoa(len(s.Keys()))}
 	for _, v := range encoded {
-		args = append(args, argText(v))
+		text, err := codec.ArgText(v)
+		if err != nil {
+			c.close()
+			return nil, nil, err
+		}
+		args = append(args, text)
 	}
 	if err := c.send(args...); err != nil {
 		c.close()
@@ -137,30 +142,6 @@ func Start(ctx context.Context, opt *redis.Options, s *resolve.Script, values en
 	}
 	more, err := d.raw(ctx, "continue")
 	return d, append(out, more...), err
-}
-
-// argText is an encoded value as the command sends it.
-func argText(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case []byte:
-		return string(v)
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case int:
-		return strconv.Itoa(v)
-	case uint64:
-		return strconv.FormatUint(v, 10)
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		if v {
-			return "1"
-		}
-		return "0"
-	}
-	return fmt.Sprint(v)
 }
 
 // Done reports whether the script has ended (its result is ready).
