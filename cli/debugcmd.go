@@ -62,12 +62,11 @@ func (e *env) debug(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	client, err := newClient(raw, c.Bool("cluster"))
+	client, closeClient, err := e.connect(c)
 	if err != nil {
-		r := redacted(err, raw)
-		return &exitError{code: ExitUsage, msg: fmt.Sprintf("--redis %s: %v", redact(raw), r), cause: r}
+		return err
 	}
-	defer client.Close()
+	defer closeClient()
 	opt, err := debugServer(c.Context, client, s.Keys(), vals)
 	if err != nil {
 		return failErr("", err, raw)
