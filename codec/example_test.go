@@ -2,6 +2,7 @@ package codec_test
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/redislua/redislua/codec"
 )
@@ -44,4 +45,15 @@ func ExampleParseText() {
 	// Output:
 	// ["john","susan"]
 	// argument size: integer "5.5": not a decimal integer
+}
+
+func ExampleArgText() {
+	v, _ := codec.Encode("ttl", codec.Untyped, 1500*time.Millisecond)
+	text, _ := codec.ArgText(v)
+	fmt.Println(text) // what go-redis sends: the nanoseconds
+	text, _ = codec.ArgText(1e21)
+	fmt.Println(text)
+	// Output:
+	// 1500000000
+	// 1000000000000000000000
 }
