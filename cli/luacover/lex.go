@@ -1,6 +1,10 @@
 package luacover
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/redislua/redislua/vet/luascan"
+)
 
 // statementStarts returns, for each line of Lua source src (from 1), the
 // byte offset in src of the first statement that begins on it, or -1.
@@ -33,99 +37,25 @@ func lexLines(src string) ([]int, []bool) {
 	}
 	var stack []byte // 'b' block, 'e' brackets
 	prev := ""       // the previous token's class: "" at the start
-	line := 1
-	i := 0
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == '\n':
-			line++
-			i++
+	for sc := luascan.New(src); ; {
+		t := sc.Next()
+		var class string
+		switch t.Kind {
+		case luascan.EOF:
+			return starts, tokens
+		case luascan.Comment, luascan.Shebang:
 			continue
-		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
-			i++
-			continue
-		case c == '#' && i == 0 && strings.HasPrefix(src, "#!"):
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			continue
-		case strings.HasPrefix(src[i:], "--"):
-			j := i + 2
-			if lvl, ok := longOpen(src[j:]); ok {
-				end := longEnd(src, j, lvl)
-				line += strings.Count(src[i:end], "\n")
-				i = end
-				continue
-			}
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			continue
-		}
-		tokStart, tokLine := i, line
-		tokens[tokLine] = true
-		var tok, class string
-		switch {
-		case isAlpha(c):
-			j := i
-			for j < len(src) && (isAlpha(src[j]) || isDigit(src[j])) {
-				j++
-			}
-			tok = src[i:j]
-			i = j
-			if keywords[tok] {
-				class = tok
-			} else {
-				class = "name"
-			}
-		case isDigit(c) || (c == '.' && i+1 < len(src) && isDigit(src[i+1])):
-			j := i
-			for j < len(src) && (isAlpha(src[j]) || isDigit(src[j]) || src[j] == '.' ||
-				((src[j] == '+' || src[j] == '-') && (src[j-1] == 'e' || src[j-1] == 'E'))) {
-				j++
-			}
-			i = j
+		case luascan.Name:
+			class = "name"
+		case luascan.Keyword, luascan.Op:
+			class = t.Text
+		default: // numbers and strings
 			class = "value"
-		case c == '"' || c == '\'':
-			j := i + 1
-			for j < len(src) && src[j] != c && src[j] != '\n' {
-				if src[j] == '\\' {
-					if j+1 < len(src) && src[j+1] == '\n' {
-						line++
-					}
-					j++
-				}
-				j++
-			}
-			i = min(j+1, len(src))
-			class = "value"
-		case c == '[':
-			if lvl, ok := longOpen(src[i:]); ok {
-				end := longEnd(src, i, lvl)
-				line += strings.Count(src[i:end], "\n")
-				i = end
-				class = "value"
-				break
-			}
-			i++
-			tok, class = "[", "["
-		default:
-			for _, op := range []string{"...", "..", "==", "~=", "<=", ">="} {
-				if strings.HasPrefix(src[i:], op) {
-					tok = op
-					break
-				}
-			}
-			if tok == "" {
-				tok = src[i : i+1]
-			}
-			i += len(tok)
-			class = tok
 		}
+		tokens[t.Line] = true
 		block := len(stack) == 0 || stack[len(stack)-1] == 'b'
-		if block && startsStatement[class] && endsStatement[prev] && starts[tokLine] < 0 {
-			starts[tokLine] = tokStart
+		if block && startsStatement[class] && endsStatement[prev] && starts[t.Line] < 0 {
+			starts[t.Line] = t.Off
 		}
 		switch class {
 		case "(", "[", "{":
@@ -146,14 +76,6 @@ func lexLines(src string) ([]int, []bool) {
 		}
 		prev = class
 	}
-	return starts, tokens
-}
-
-var keywords = map[string]bool{
-	"and": true, "break": true, "do": true, "else": true, "elseif": true, "end": true,
-	"false": true, "for": true, "function": true, "if": true, "in": true, "local": true,
-	"nil": true, "not": true, "or": true, "repeat": true, "return": true, "then": true,
-	"true": true, "until": true, "while": true,
 }
 
 // startsStatement are the tokens a counted statement may begin with.
@@ -167,34 +89,4 @@ var startsStatement = map[string]bool{
 var endsStatement = map[string]bool{
 	"": true, "value": true, ")": true, "]": true, "}": true, "end": true,
 	"then": true, "do": true, "else": true, "repeat": true, ";": true, "break": true,
-}
-
-func isAlpha(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// longOpen reports whether s starts with a long bracket [[ or [==[, and
-// its level.
-func longOpen(s string) (int, bool) {
-	if !strings.HasPrefix(s, "[") {
-		return 0, false
-	}
-	j := 1
-	for j < len(s) && s[j] == '=' {
-		j++
-	}
-	if j < len(s) && s[j] == '[' {
-		return j - 1, true
-	}
-	return 0, false
-}
-
-// longEnd returns the offset just past the long bracket of level lvl
-// that opens at src[i], or len(src).
-func longEnd(src string, i, lvl int) int {
-	closing := "]" + strings.Repeat("=", lvl) + "]"
-	k := strings.Index(src[i+lvl+2:], closing)
-	if k < 0 {
-		return len(src)
-	}
-	return i + lvl + 2 + k + len(closing)
 }

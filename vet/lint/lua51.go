@@ -3,6 +3,8 @@ package lint
 import (
 	"strconv"
 	"strings"
+
+	"github.com/redislua/redislua/vet/luascan"
 )
 
 // The linter parses with gopher-lua, whose grammar is Lua 5.1's with a
@@ -22,89 +24,24 @@ import (
 // columns stay), and the numerals Redis refuses.
 func numerals(src string) (fixed string, malformed []numeral) {
 	var b []byte // a copy, made at the first replacement
-	line, col := 1, 1
-	for i := 0; i < len(src); {
-		c := src[i]
+	for sc := luascan.New(src); ; {
+		t := sc.Next()
 		switch {
-		case c == '\n':
-			line, col = line+1, 1
-			i++
-			continue
-		case c == '-' && strings.HasPrefix(src[i:], "--"):
-			j := i + 2
-			if n, ok := longBracket(src[j:]); ok {
-				j += n
-			} else {
-				for j < len(src) && src[j] != '\n' {
-					j++
-				}
+		case t.Kind == luascan.EOF:
+			if b != nil {
+				return string(b), malformed
 			}
-			line, col = advance(src[i:j], line, col)
-			i = j
-			continue
-		case c == '[':
-			if n, ok := longBracket(src[i:]); ok {
-				line, col = advance(src[i:i+n], line, col)
-				i += n
-				continue
+			return src, malformed
+		case t.Kind != luascan.Number:
+		case !strtodNumber(t.Text):
+			malformed = append(malformed, numeral{line: t.Line, col: t.Col, text: t.Text})
+		case !gopherNumber(t.Text):
+			if b == nil {
+				b = []byte(src)
 			}
-		case c == '"' || c == '\'':
-			j := i + 1
-			for j < len(src) && src[j] != c && src[j] != '\n' {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			j = min(j+1, len(src))
-			line, col = advance(src[i:j], line, col)
-			i = j
-			continue
-		case isLetter(c):
-			j := i
-			for j < len(src) && (isLetter(src[j]) || isDigit(src[j])) {
-				j++
-			}
-			col += j - i
-			i = j
-			continue
-		case isDigit(c) || (c == '.' && i+1 < len(src) && isDigit(src[i+1])):
-			j := i
-			for j < len(src) && (isDigit(src[j]) || src[j] == '.') {
-				j++
-			}
-			if j < len(src) && (src[j] == 'e' || src[j] == 'E') {
-				j++
-				if j < len(src) && (src[j] == '+' || src[j] == '-') {
-					j++
-				}
-			}
-			for j < len(src) && (isLetter(src[j]) || isDigit(src[j])) {
-				j++
-			}
-			text := src[i:j]
-			switch {
-			case !strtodNumber(text):
-				malformed = append(malformed, numeral{line: line, col: col, text: text})
-			case !gopherNumber(text):
-				if b == nil {
-					b = []byte(src)
-				}
-				for k := i; k < j; k++ {
-					b[k] = '0'
-				}
-			}
-			col += j - i
-			i = j
-			continue
+			copy(b[t.Off:], strings.Repeat("0", len(t.Text)))
 		}
-		col++
-		i++
 	}
-	if b != nil {
-		return string(b), malformed
-	}
-	return src, malformed
 }
 
 // numeral is a numeral Redis refuses, where it is.
@@ -112,37 +49,6 @@ type numeral struct {
 	line, col int
 	text      string
 }
-
-// longBracket returns the length of a long bracket ([[...]], [==[...]==])
-// at the start of s, to the end of s when it is not closed.
-func longBracket(s string) (int, bool) {
-	if len(s) < 2 || s[0] != '[' {
-		return 0, false
-	}
-	level := 0
-	for 1+level < len(s) && s[1+level] == '=' {
-		level++
-	}
-	if 1+level >= len(s) || s[1+level] != '[' {
-		return 0, false
-	}
-	closing := "]" + strings.Repeat("=", level) + "]"
-	if end := strings.Index(s[2+level:], closing); end >= 0 {
-		return 2 + level + end + len(closing), true
-	}
-	return len(s), true
-}
-
-// advance moves a line and column over text.
-func advance(text string, line, col int) (int, int) {
-	if n := strings.Count(text, "\n"); n > 0 {
-		return line + n, len(text) - strings.LastIndexByte(text, '\n')
-	}
-	return line, col + len(text)
-}
-
-func isLetter(c byte) bool { return c == '_' || 'a' <= c|0x20 && c|0x20 <= 'z' }
-func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 
 // strtodNumber reports whether C's strtod reads all of text, as Lua 5.1
 // requires of a numeral: decimal with an optional exponent, or

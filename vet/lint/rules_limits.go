@@ -2,7 +2,8 @@ package lint
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/redislua/redislua/vet/luascan"
 )
 
 // Lua 5.1's compile-time limits (luaconf.h), which Redis keeps: a
@@ -81,53 +82,17 @@ func (l *linter) realLine(line int) int {
 // parser also counts levels this does not (operators, expressions), so a
 // script it passes may still fail, never the other way.
 func (l *linter) levels(src string) {
-	depth, line, col := 1, 1, 1
+	depth := 1
 	// A function's parameter list is no expression: its parentheses are
 	// not counted (the body's block is).
 	function, params := false, false
-	for i := 0; i < len(src); {
-		c := src[i]
+	for sc := luascan.New(src); ; {
+		t := sc.Next()
 		switch {
-		case c == '\n':
-			line, col = line+1, 1
-			i++
-			continue
-		case c == '-' && strings.HasPrefix(src[i:], "--"):
-			j := i + 2
-			if n, ok := longBracket(src[j:]); ok {
-				j += n
-			} else {
-				for j < len(src) && src[j] != '\n' {
-					j++
-				}
-			}
-			line, col = advance(src[i:j], line, col)
-			i = j
-			continue
-		case c == '[' && i+1 < len(src) && (src[i+1] == '[' || src[i+1] == '='):
-			if n, ok := longBracket(src[i:]); ok {
-				line, col = advance(src[i:i+n], line, col)
-				i += n
-				continue
-			}
-		case c == '"' || c == '\'':
-			j := i + 1
-			for j < len(src) && src[j] != c && src[j] != '\n' {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			j = min(j+1, len(src))
-			line, col = advance(src[i:j], line, col)
-			i = j
-			continue
-		case isLetter(c):
-			j := i
-			for j < len(src) && (isLetter(src[j]) || isDigit(src[j])) {
-				j++
-			}
-			switch src[i:j] {
+		case t.Kind == luascan.EOF:
+			return
+		case t.Kind == luascan.Keyword:
+			switch t.Text {
 			case "function":
 				depth++
 				function = true
@@ -136,27 +101,19 @@ func (l *linter) levels(src string) {
 			case "end", "until", "elseif":
 				depth--
 			}
-			col += j - i
-			i = j
-			if depth > maxLevels {
-				l.reportAt("E014", Error, line, col, fmt.Sprintf("more than %d nested syntax levels: Lua 5.1 refuses it (chunk has too many syntax levels)", maxLevels))
-				return
-			}
-			continue
-		case c == '(' && function:
+		case t.Kind != luascan.Op:
+		case t.Text == "(" && function:
 			function, params = false, true
-		case c == ')' && params:
+		case t.Text == ")" && params:
 			params = false
-		case c == '(' || c == '[' || c == '{':
+		case t.Text == "(" || t.Text == "[" || t.Text == "{":
 			depth++
-			if depth > maxLevels {
-				l.reportAt("E014", Error, line, col, fmt.Sprintf("more than %d nested syntax levels: Lua 5.1 refuses it (chunk has too many syntax levels)", maxLevels))
-				return
-			}
-		case c == ')' || c == ']' || c == '}':
+		case t.Text == ")" || t.Text == "]" || t.Text == "}":
 			depth--
 		}
-		col++
-		i++
+		if depth > maxLevels {
+			l.reportAt("E014", Error, t.Line, t.Col, fmt.Sprintf("more than %d nested syntax levels: Lua 5.1 refuses it (chunk has too many syntax levels)", maxLevels))
+			return
+		}
 	}
 }
