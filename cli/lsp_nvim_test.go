@@ -16,7 +16,8 @@ import (
 // testdata/lsp/e2e.lua, on a tree whose redislua.json names the scripts'
 // directory. It asserts diagnostics (an included file's error summed up
 // on the %include line, an arity error with its range, cleared when the
-// buffer is edited, before any save), definition, hover and completion.
+// buffer is edited, before any save), definition, hover, completion and
+// signature help.
 // Without nvim it skips, but fails under REDISLUA_REQUIRE_REDIS=1 (CI
 // installs neovim with redis-server).
 func TestLSPNeovim(t *testing.T) {
@@ -58,6 +59,7 @@ func TestLSPNeovim(t *testing.T) {
 		{Op: "textDocument/completion", Line: 4, Character: 14}, // redis.call('SE
 		{Op: "edit", Line: 4, Text: "redis.call('SET', counter, step)"},
 		{Op: "diagnostics", Want: 1},
+		{Op: "textDocument/signatureHelp", Line: 4, Character: 27}, // redis.call('SET', counter, |step)
 	}
 	job, _ := json.Marshal(map[string]any{"cmd": []string{binary, "lsp"}, "root": root, "file": main, "ops": ops})
 	outFile := filepath.Join(t.TempDir(), "out.jsonl")
@@ -110,6 +112,7 @@ func TestLSPNeovim(t *testing.T) {
 		{`"label":"SET"`, `"label":"SETEX"`},
 		{`"op":"edit"`},
 		{`1 error in lib/keys.lua`},
+		{`"label":"SET key value [NX | XX]`, `"activeParameter":1`, `"label":[8,13]`},
 	} {
 		got := text(i)
 		if i == 7 {

@@ -63,6 +63,7 @@ func BenchmarkRequests200(b *testing.B) {
 		{"definition-include-name", func() { s.definition(ctx, at("s007.lua", 6, 9)) }},
 		{"completion-command", func() { s.completion(ctx, at("s007.lua", 5, 14)) }},
 		{"completion-names", func() { s.completion(ctx, at("s007.lua", 6, 7)) }},
+		{"signature-help", func() { s.signatureHelp(ctx, at("s007.lua", 4, 42)) }},
 		{"diagnostics-after-change", func() {
 			s.didChange(ctx, raw(map[string]any{"textDocument": map[string]any{"uri": pathURI(filepath.Join(root, "lib/h3.lua")), "version": 2},
 				"contentChanges": []map[string]any{{"text": strings.Replace(files["lib/h3.lua"], "GET", "GETT", 1)}}}))

@@ -25,6 +25,10 @@
 //     (facts only: the tables keep none of the servers' prose);
 //   - completion: command names inside redis.call('…, subcommands after
 //     the command, %arg types, %include paths, declared names;
+//   - signature help: inside redis.call/pcall with a literal command
+//     name, the command's (or subcommand's) syntax with one parameter per
+//     argument of its grammar, the one the cursor is in marked where the
+//     leading arguments or the nearest option token tell it;
 //   - document symbols: the directives and the local functions.
 //
 // # The protocol by hand

@@ -262,3 +262,20 @@ const (
 	symbolVariable = 13
 	symbolKey      = 20
 )
+
+type SignatureHelp struct {
+	Signatures      []SignatureInformation `json:"signatures"`
+	ActiveSignature int                    `json:"activeSignature"`
+	ActiveParameter int                    `json:"activeParameter"`
+}
+
+type SignatureInformation struct {
+	Label      string                 `json:"label"`
+	Parameters []ParameterInformation `json:"parameters,omitempty"`
+}
+
+// ParameterInformation's Label is the parameter's [start, end) offsets
+// in the signature's label (UTF-16 code units; labels are ASCII).
+type ParameterInformation struct {
+	Label [2]int `json:"label"`
+}

@@ -207,6 +207,7 @@ func init() {
 		"textDocument/hover":          (*Server).hover,
 		"textDocument/completion":     (*Server).completion,
 		"textDocument/documentSymbol": (*Server).documentSymbol,
+		"textDocument/signatureHelp":  (*Server).signatureHelp,
 		"$/cancelRequest":             func(*Server, context.Context, json.RawMessage) (any, error) { return nil, nil },
 		"$/setTrace":                  func(*Server, context.Context, json.RawMessage) (any, error) { return nil, nil },
 		"workspace/didChangeConfiguration": func(*Server, context.Context, json.RawMessage) (any, error) {
@@ -291,6 +292,9 @@ func (s *Server) initialize(_ context.Context, params json.RawMessage) (any, err
 			"documentSymbolProvider": true,
 			"completionProvider": map[string]any{
 				"triggerCharacters": []string{"'", `"`, " ", "/"},
+			},
+			"signatureHelpProvider": map[string]any{
+				"triggerCharacters": []string{"(", ","},
 			},
 		},
 		"serverInfo": map[string]any{"name": "redis-lua"},
