@@ -311,8 +311,12 @@ lua/sub/cycle.lua:1:1: error: include cycle: loop -> sub/cycle -> loop
 		t.Errorf("check good = %+v", r)
 	}
 	r = run(t, dir, nil, "render", "nope")
-	if r.code != 1 || r.stderr != "lua/nope.lua: script \"nope\" not found\n" {
+	if r.code != 1 || r.stderr != "lua/nope.lua: script \"nope\" not found (redis-lua ls lists the scripts under --dir lua)\n" {
 		t.Errorf("render nope = %+v", r)
+	}
+	r = run(t, dir, nil, "render", "godo")
+	if r.code != 1 || r.stderr != "lua/godo.lua: script \"godo\" not found; did you mean good?\n" {
+		t.Errorf("render godo = %+v", r)
 	}
 	r = run(t, dir, nil, "render", "../../../etc/passwd")
 	if r.code != 1 || !strings.Contains(r.stderr, "leaves the script root") || r.stdout != "" {

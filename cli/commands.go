@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/redislua/redislua/codec"
+	"github.com/redislua/redislua/directive"
 	"github.com/redislua/redislua/resolve"
 	"github.com/redislua/redislua/vet/commands"
 	"github.com/redislua/redislua/vet/config"
@@ -176,12 +177,35 @@ func (e *env) script(c *ucli.Context) (*resolve.Script, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := l.Load(c.Args().First())
+	name := c.Args().First()
+	s, err := l.Load(name)
 	if err != nil {
-		done()
+		defer done()
+		var re *resolve.Error
+		if errors.As(err, &re) && re.Code == resolve.KindNotFound && re.Pos().Line == 0 {
+			// The name given on the command line: say what is there.
+			fmt.Fprintf(e.stderr, "%s%s\n", strings.Join(e.diagnostics(c, err), "\n"), e.nearScripts(c, l, name))
+			return nil, nil, &exitError{code: ExitScript}
+		}
 		return nil, nil, e.loadErr(c, err)
 	}
 	return s, done, nil
+}
+
+// nearScripts is the end of the message for a script name that does not
+// exist: the near miss among the tree's scripts, or where to see them.
+func (e *env) nearScripts(c *ucli.Context, l *resolve.Loader, name string) string {
+	names, err := l.Names()
+	switch {
+	case err != nil:
+		return ""
+	case len(names) == 0:
+		return fmt.Sprintf(" (no scripts under --dir %s)", c.String("dir"))
+	}
+	if hint := directive.Suggest(strings.TrimSuffix(name, resolve.Ext), names); hint != "" {
+		return "; did you mean " + hint + "?"
+	}
+	return fmt.Sprintf(" (redis-lua ls lists the scripts under --dir %s)", c.String("dir"))
 }
 
 func (e *env) render(c *ucli.Context) error {
