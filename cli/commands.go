@@ -344,6 +344,9 @@ type finding struct {
 	Code     string `json:"code"` // a lint rule, or the load error's kind
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
+	// Suggestion replaces the word at Line:Col for a near miss (did you
+	// mean): the quick fix an editor offers.
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
 func (f finding) String() string {
@@ -397,7 +400,7 @@ func (e *env) check(c *ucli.Context) error {
 			return c.Context.Err()
 		}
 		for _, lf := range lint.LintWith(s, opts) {
-			all = append(all, finding{File: e.displayPath(dir, lf.Pos.File), Line: lf.Pos.Line, Col: lf.Pos.Col, Code: lf.Code, Severity: lf.Severity.String(), Message: lf.Message})
+			all = append(all, finding{File: e.displayPath(dir, lf.Pos.File), Line: lf.Pos.Line, Col: lf.Pos.Col, Code: lf.Code, Severity: lf.Severity.String(), Message: lf.Message, Suggestion: lf.Suggestion})
 		}
 	}
 	// Without repeats (a file included by many scripts), filtered, in

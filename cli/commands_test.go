@@ -94,8 +94,8 @@ func TestClearRefusals(t *testing.T) {
 	}
 }
 
-// TestCheckOutputs: the summary, --strict, rule selection, --json and
-// --sarif.
+// TestCheckOutputs: the summary, --strict, rule selection, --json (with
+// a near miss's suggestion) and --sarif.
 func TestCheckOutputs(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.lua"), []byte("local unused = 1\nreturn redis.call('GET', 'k')\n"), 0o644)
@@ -117,6 +117,13 @@ func TestCheckOutputs(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &fs); err != nil || len(fs) != 1 || fs[0].Code != "W211" || fs[0].File != "a.lua" || fs[0].Severity != "warning" {
 		t.Errorf("--json: %v %+v", err, r)
 	}
+	os.WriteFile(filepath.Join(dir, "c.lua"), []byte("return redis.call('gett', KEYS[1])\n"), 0o644)
+	r = run(t, dir, nil, "--dir", ".", "check", "--json", "c")
+	var fix []struct{ Code, Suggestion string }
+	if err := json.Unmarshal([]byte(r.stdout), &fix); err != nil || len(fix) != 1 || fix[0].Code != "RL201" || fix[0].Suggestion != "'get'" {
+		t.Errorf("--json of a near miss: %v %+v", err, r)
+	}
+	os.Remove(filepath.Join(dir, "c.lua"))
 	r = run(t, dir, nil, "--dir", ".", "check", "--sarif")
 	var sarif struct {
 		Version string

@@ -16,8 +16,8 @@ import (
 // testdata/lsp/e2e.lua, on a tree whose redislua.json names the scripts'
 // directory. It asserts diagnostics (an included file's error summed up
 // on the %include line, an arity error with its range, cleared when the
-// buffer is edited, before any save), definition, hover, completion and
-// signature help.
+// buffer is edited, before any save), definition, hover, completion,
+// signature help, and a quick fix applied by Neovim itself.
 // Without nvim it skips, but fails under REDISLUA_REQUIRE_REDIS=1 (CI
 // installs neovim with redis-server).
 func TestLSPNeovim(t *testing.T) {
@@ -60,6 +60,9 @@ func TestLSPNeovim(t *testing.T) {
 		{Op: "edit", Line: 4, Text: "redis.call('SET', counter, step)"},
 		{Op: "diagnostics", Want: 1},
 		{Op: "textDocument/signatureHelp", Line: 4, Character: 27}, // redis.call('SET', counter, |step)
+		{Op: "edit", Line: 4, Text: "redis.call('SETT', counter, step)"},
+		{Op: "diagnostics", Want: 2},
+		{Op: "fix", Line: 4, Character: 14},
 	}
 	job, _ := json.Marshal(map[string]any{"cmd": []string{binary, "lsp"}, "root": root, "file": main, "ops": ops})
 	outFile := filepath.Join(t.TempDir(), "out.jsonl")
@@ -113,9 +116,12 @@ func TestLSPNeovim(t *testing.T) {
 		{`"op":"edit"`},
 		{`1 error in lib/keys.lua`},
 		{`"label":"SET key value [NX | XX]`, `"activeParameter":1`, `"label":[8,13]`},
+		{`"op":"edit"`},
+		{`"code":"RL201"`, `did you mean SET?`},
+		{`"redis.call('SET', counter, step)"`}, // the quick fix, applied by Neovim
 	} {
 		got := text(i)
-		if i == 7 {
+		if ops[i].Op == "edit" {
 			got = `"op":"` + results[i]["op"].(string) + `"`
 		}
 		for _, w := range want {

@@ -124,9 +124,13 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 	out := map[string][]Diagnostic{d.uri: {}}
 	items := lex(d.text)
 	sums := map[int]map[string]*tally{} // include line → file → counts
-	add := func(file string, line, col int, sev int, code, msg string) {
+	add := func(file string, line, col int, sev int, code, msg, fix string) {
+		var data *DiagnosticData
+		if fix != "" {
+			data = &DiagnosticData{Replace: fix}
+		}
 		if file == docFile || file == "" {
-			out[d.uri] = append(out[d.uri], Diagnostic{Range: rangeAt(d.lines, d.text, line, col), Severity: sev, Code: code, Source: source, Message: msg})
+			out[d.uri] = append(out[d.uri], Diagnostic{Range: rangeAt(d.lines, d.text, line, col), Severity: sev, Code: code, Source: source, Message: msg, Data: data})
 			return
 		}
 		at := sn.includeLine(items, name, docFile, file)
@@ -135,7 +139,7 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 		}
 		f := sn.file(file)
 		uri := sn.uriOf(file)
-		out[uri] = append(out[uri], Diagnostic{Range: rangeAt(f.starts, f.text, line, col), Severity: sev, Code: code, Source: source, Message: msg})
+		out[uri] = append(out[uri], Diagnostic{Range: rangeAt(f.starts, f.text, line, col), Severity: sev, Code: code, Source: source, Message: msg, Data: data})
 		if sums[at] == nil {
 			sums[at] = map[string]*tally{}
 		}
@@ -160,7 +164,7 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 	if len(d.text) > MaxLint {
 		for _, it := range items {
 			if it.Kind == directive.Invalid && it.Err != nil {
-				add(docFile, it.Err.Pos.Line, it.Err.Pos.Col, SeverityError, "syntax", it.Err.Message())
+				add(docFile, it.Err.Pos.Line, it.Err.Pos.Col, SeverityError, "syntax", it.Err.Message(), "")
 			}
 		}
 		out[d.uri] = append(out[d.uri], Diagnostic{Range: Range{}, Severity: SeverityInformation, Source: source,
@@ -174,7 +178,7 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 		for _, one := range resolve.Flatten(err) {
 			var re *resolve.Error
 			if !errors.As(one, &re) {
-				add(docFile, 1, 0, SeverityError, "load", one.Error())
+				add(docFile, 1, 0, SeverityError, "load", one.Error(), "")
 				continue
 			}
 			p := re.Pos()
@@ -186,7 +190,7 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 				continue // reported already
 			}
 			msg := strings.TrimPrefix(one.Error(), p.String()+": ")
-			add(p.File, p.Line, p.Col, SeverityError, re.Kind(), msg)
+			add(p.File, p.Line, p.Col, SeverityError, re.Kind(), msg, "")
 			if line > 0 {
 				bad[line], more = true, true
 			}
@@ -231,7 +235,7 @@ func (sn *snapshot) diagnose(d *document) map[string][]Diagnostic {
 			if f.Severity == lint.Error {
 				sev = SeverityError
 			}
-			add(f.Pos.File, f.Pos.Line, f.Pos.Col, sev, f.Code, f.Message)
+			add(f.Pos.File, f.Pos.Line, f.Pos.Col, sev, f.Code, f.Message, f.Suggestion)
 		}
 	}
 	for at, files := range sums {

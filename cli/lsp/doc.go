@@ -29,6 +29,9 @@
 //     name, the command's (or subcommand's) syntax with one parameter per
 //     argument of its grammar, the one the cursor is in marked where the
 //     leading arguments or the nearest option token tell it;
+//   - code actions: the quick fix of a near miss (an unknown command,
+//     subcommand, option or redis.* field with a did-you-mean), the word
+//     replaced by the linter's suggestion (lint.Finding.Suggestion);
 //   - document symbols: the directives and the local functions.
 //
 // # The protocol by hand

@@ -154,11 +154,30 @@ type Location struct {
 }
 
 type Diagnostic struct {
-	Range    Range  `json:"range"`
-	Severity int    `json:"severity,omitempty"`
-	Code     string `json:"code,omitempty"`
-	Source   string `json:"source,omitempty"`
-	Message  string `json:"message"`
+	Range    Range           `json:"range"`
+	Severity int             `json:"severity,omitempty"`
+	Code     string          `json:"code,omitempty"`
+	Source   string          `json:"source,omitempty"`
+	Message  string          `json:"message"`
+	Data     *DiagnosticData `json:"data,omitempty"`
+}
+
+// DiagnosticData is what a diagnostic carries for its quick fix: the
+// text to write in place of its range (a near miss's suggestion).
+type DiagnosticData struct {
+	Replace string `json:"replace"`
+}
+
+type WorkspaceEdit struct {
+	Changes map[string][]TextEdit `json:"changes"`
+}
+
+type CodeAction struct {
+	Title       string        `json:"title"`
+	Kind        string        `json:"kind"`
+	Diagnostics []Diagnostic  `json:"diagnostics,omitempty"`
+	IsPreferred bool          `json:"isPreferred,omitempty"`
+	Edit        WorkspaceEdit `json:"edit"`
 }
 
 // Diagnostic severities.

@@ -208,6 +208,7 @@ func init() {
 		"textDocument/completion":     (*Server).completion,
 		"textDocument/documentSymbol": (*Server).documentSymbol,
 		"textDocument/signatureHelp":  (*Server).signatureHelp,
+		"textDocument/codeAction":     (*Server).codeAction,
 		"$/cancelRequest":             func(*Server, context.Context, json.RawMessage) (any, error) { return nil, nil },
 		"$/setTrace":                  func(*Server, context.Context, json.RawMessage) (any, error) { return nil, nil },
 		"workspace/didChangeConfiguration": func(*Server, context.Context, json.RawMessage) (any, error) {
@@ -293,6 +294,7 @@ func (s *Server) initialize(_ context.Context, params json.RawMessage) (any, err
 			"completionProvider": map[string]any{
 				"triggerCharacters": []string{"'", `"`, " ", "/"},
 			},
+			"codeActionProvider": map[string]any{"codeActionKinds": []string{"quickfix"}},
 			"signatureHelpProvider": map[string]any{
 				"triggerCharacters": []string{"(", ","},
 			},

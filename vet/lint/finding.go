@@ -22,6 +22,10 @@ type Finding struct {
 	Message  string
 	Pos      resolve.Position
 	Line     int // the rendered line
+	// Suggestion, when the finding is a near miss (did you mean …), is
+	// the text to write in place of the word at Pos: a command's or
+	// option's literal in its quotes ('GET'), a field's name (call).
+	Suggestion string
 }
 
 // String is the finding as check, vet and the language server show it:

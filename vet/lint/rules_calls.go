@@ -152,10 +152,12 @@ func (l *linter) unknown(name, sub string, e ast.Expr, line int) {
 	if sub != "" {
 		msg = fmt.Sprintf("unknown subcommand %s of %s", strings.ToUpper(sub), strings.ToUpper(name))
 	}
-	if hint := directive.Suggest(strings.ToLower(map[bool]string{true: name, false: sub}[sub == ""]), names); hint != "" {
-		msg += fmt.Sprintf(" (did you mean %s?)", strings.ToUpper(hint))
+	hint := directive.Suggest(strings.ToLower(map[bool]string{true: name, false: sub}[sub == ""]), names)
+	if hint != "" {
+		hint = strings.ToUpper(hint)
+		msg += fmt.Sprintf(" (did you mean %s?)", hint)
 	}
-	l.callReport(code, Error, e, line, msg+": Redis refuses it (Unknown Redis command called from script)")
+	l.callFix(code, e, line, msg+": Redis refuses it (Unknown Redis command called from script)", hint)
 }
 
 // arity reports a call whose number of words the command refuses
@@ -206,16 +208,38 @@ func (l *linter) callReport(code string, sev Severity, e ast.Expr, line int, msg
 	if l.t.Server() == "valkey" {
 		msg = strings.Replace(msg, "Redis refuses it", "Valkey refuses it", 1)
 	}
-	word := ""
-	if s, ok := e.(*ast.StringExpr); ok {
-		if o, ok := l.s.Origin(line); ok {
-			for _, q := range []string{"'", `"`} {
-				if strings.Contains(o.Text, q+s.Value+q) {
-					word = q + s.Value + q
-					break
-				}
+	l.report(code, sev, line, l.quoted(e, line), msg)
+}
+
+// callFix is callReport of a near miss: the finding's Suggestion is the
+// literal with hint in its place, in the literal's quotes, and in lower
+// case when the literal was (redis.call('gett') → 'get').
+func (l *linter) callFix(code string, e ast.Expr, line int, msg, hint string) {
+	n := len(l.findings)
+	l.callReport(code, Error, e, line, msg)
+	word := l.quoted(e, line)
+	if hint == "" || word == "" || len(l.findings) == n || l.findings[n].Pos.Col == 0 {
+		return
+	}
+	if strings.ToLower(word) == word {
+		hint = strings.ToLower(hint)
+	}
+	l.findings[n].Suggestion = word[:1] + hint + word[:1]
+}
+
+// quoted is a string literal as written on its source line, quotes
+// included ("" when e is not a string or is not found there).
+func (l *linter) quoted(e ast.Expr, line int) string {
+	s, ok := e.(*ast.StringExpr)
+	if !ok {
+		return ""
+	}
+	if o, ok := l.s.Origin(line); ok {
+		for _, q := range []string{"'", `"`} {
+			if strings.Contains(o.Text, q+s.Value+q) {
+				return q + s.Value + q
 			}
 		}
 	}
-	l.report(code, sev, line, word, msg)
+	return ""
 }

@@ -67,10 +67,15 @@ func (l *linter) field(x *ast.AttrGetExpr, sc *scope, line int) {
 		return
 	}
 	msg := fmt.Sprintf("%s.%s does not exist in %s", id.Value, key.Value, l.t.Name())
-	if hint := directive.Suggest(key.Value, names); hint != "" {
+	hint := directive.Suggest(key.Value, names)
+	if hint != "" {
 		msg += fmt.Sprintf(" (did you mean %s.%s?)", id.Value, hint)
 	}
+	n := len(l.findings)
 	l.report("W143", Error, lineOf(x, line), key.Value, msg)
+	if hint != "" && len(l.findings) > n && l.findings[n].Pos.Col > 0 {
+		l.findings[n].Suggestion = hint
+	}
 }
 
 // fieldsIn lists the fields "table.field" that a condition reads

@@ -81,7 +81,8 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 		if !ok {
 			if closed && len(names) > 0 {
 				msg := fmt.Sprintf("%s has no option %s here", c.Display(), w)
-				if hint := directive.Suggest(strings.ToUpper(w), names); hint != "" {
+				hint := directive.Suggest(strings.ToUpper(w), names)
+				if hint != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", hint)
 				}
 				for _, name := range commands.Targets() {
@@ -92,7 +93,7 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 						}
 					}
 				}
-				l.callReport("RL208", Error, args[i], lineOf(args[i], line), msg+": Redis refuses it (syntax error)")
+				l.callFix("RL208", args[i], lineOf(args[i], line), msg+": Redis refuses it (syntax error)", hint)
 			}
 			return
 		}

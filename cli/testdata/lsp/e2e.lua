@@ -6,6 +6,9 @@
 --   {op="diagnostics", want=N}   wait for a publish of the file with at
 --                                least N diagnostics (0: any publish)
 --   {op="edit", line=L, text=T}  replace line L (from 0) of the buffer
+--   {op="fix", line=L, character=C}  ask textDocument/codeAction at a
+--                                position, apply the first action's edit
+--                                as Neovim does, give line L afterwards
 --   {op=METHOD, line=L, character=C}  a request at a position (from 0)
 -- It quits with status 0, or 1 after writing {"error": ...}.
 
@@ -69,6 +72,21 @@ for _, op in ipairs(job.ops) do
     check(ok and not exited, 'no diagnostics with ' .. tostring(op.want) .. ' items for ' .. uri)
     seen = published[uri].n
     put({ op = 'diagnostics', result = published[uri].items })
+  elseif op.op == 'fix' then
+    local at = { line = op.line, character = op.character }
+    local params = {
+      textDocument = { uri = uri },
+      range = { start = at, ['end'] = at },
+      context = { diagnostics = (published[uri] or {}).items or {} },
+    }
+    local done, res, err = false, nil, nil
+    client.request('textDocument/codeAction', params, function(e, r)
+      done, err, res = true, e, r
+    end, buf)
+    check(vim.wait(10000, function() return done or exited end, 10) and done, 'codeAction did not answer')
+    check(err == nil and res ~= nil and #res > 0, 'codeAction: ' .. vim.inspect(err or res))
+    vim.lsp.util.apply_workspace_edit(res[1].edit, client.offset_encoding)
+    put({ op = 'fix', title = res[1].title, result = vim.api.nvim_buf_get_lines(buf, op.line, op.line + 1, false)[1] })
   elseif op.op == 'edit' then
     vim.api.nvim_buf_set_lines(buf, op.line, op.line + 1, false, { op.text })
     put({ op = 'edit' })
