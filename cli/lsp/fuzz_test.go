@@ -11,7 +11,7 @@ import (
 )
 
 // FuzzRequests: any document text, and every request that takes a
-// position at each line's start, middle and end (and past them),
+// position (or a range there: code actions) at each line's start, middle and end (and past them),
 // answers without a panic or an error (an answer may be empty).
 func FuzzRequests(f *testing.F) {
 	for _, s := range []string{
@@ -50,6 +50,10 @@ func FuzzRequests(f *testing.F) {
 					if _, err := h(s, ctx, at); err != nil {
 						t.Fatalf("%s at %d:%d of %q: %v", name, ln, col, text, err)
 					}
+				}
+				p := map[string]any{"line": ln, "character": col}
+				if _, err := s.codeAction(ctx, raw(map[string]any{"textDocument": map[string]any{"uri": uri}, "range": map[string]any{"start": p, "end": p}})); err != nil {
+					t.Fatalf("codeAction at %d:%d of %q: %v", ln, col, text, err)
 				}
 			}
 		}
