@@ -290,7 +290,11 @@ func TestNext(t *testing.T) {
 	d, out := start(t, opt, "main", values, luadebug.Options{Breaks: []string{"main.lua:6"}})
 	contains(t, "start", out, "* Stopped at main.lua:6, break point")
 	out = do(t, d, "next")
-	contains(t, "next", out, "<redis> GET c", "<redis> INCRBY c 5", "* Stopped at lib/mark.lua:1, step over (included from main.lua:7)")
+	tag := "<redis>" // Redis's debugger's name for a command the script sends
+	if strings.Contains(out, "<command> ") {
+		tag = "<command>" // Valkey's (its unstable tree, 2026)
+	}
+	contains(t, "next", out, tag+" GET c", tag+" INCRBY c 5", "* Stopped at lib/mark.lua:1, step over (included from main.lua:7)")
 	if strings.Contains(out, "lib/util.lua") {
 		t.Errorf("next showed the helper's lines:\n%s", out)
 	}

@@ -248,7 +248,8 @@ const maxSteps = 100_000
 // next steps over calls: Redis's debugger has only step, so it steps
 // until the script is back at the depth of calls it was at (or
 // shallower), a breakpoint stops it, or it ends. What the script sends
-// to Redis meanwhile (<redis>, <reply>) and its errors are shown; the
+// to Redis meanwhile (<redis> and <reply> lines, <command> on Valkey)
+// and its errors are shown; the
 // stops in the called functions are not.
 func (d *Session) next(ctx context.Context) ([]string, error) {
 	depth, err := d.depth(ctx)
