@@ -33,10 +33,7 @@ func (s *Server) completion(_ context.Context, params json.RawMessage) (any, err
 		return nil, err
 	}
 	before := c.line[:c.b]
-	t := c.sn.lintOpts.Target
-	if t == nil {
-		t = commands.Default()
-	}
+	t := c.target()
 	var items []CompletionItem
 	edit := func(label string, n int) *TextEdit {
 		return &TextEdit{Range: c.lineRange(c.b-n, c.b), NewText: label}

@@ -79,10 +79,7 @@ func (s *Server) hover(ctx context.Context, params json.RawMessage) (any, error)
 // commandHover is the hover of a command or subcommand name under the
 // cursor, and the command; nil when there is none.
 func (c cursor) commandHover() (*Hover, *commands.Command) {
-	t := c.sn.lintOpts.Target
-	if t == nil {
-		t = commands.Default()
-	}
+	t := c.target()
 	for _, m := range callRE.FindAllStringSubmatchIndex(c.line, -1) {
 		var cmd *commands.Command
 		var from, to int

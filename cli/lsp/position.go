@@ -2,6 +2,8 @@ package lsp
 
 import (
 	"encoding/json"
+
+	"github.com/redislua/redislua/vet/commands"
 )
 
 // cursor is a request's place: the snapshot, the open document, its
@@ -45,4 +47,13 @@ func (c cursor) from() string {
 // lineRange is a range of bytes [from, to) of the cursor's line.
 func (c cursor) lineRange(from, to int) Range {
 	return Range{Position{c.ln, utf16Col(c.line, from)}, Position{c.ln, utf16Col(c.line, to)}}
+}
+
+// target is the command table the document is checked against: the
+// configuration's, else the default target's.
+func (c cursor) target() *commands.Table {
+	if t := c.sn.lintOpts.Target; t != nil {
+		return t
+	}
+	return commands.Default()
 }

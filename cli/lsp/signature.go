@@ -24,10 +24,7 @@ func (s *Server) signatureHelp(_ context.Context, params json.RawMessage) (any, 
 	if !ok || call.name == "" {
 		return nil, nil
 	}
-	t := c.sn.lintOpts.Target
-	if t == nil {
-		t = commands.Default()
-	}
+	t := c.target()
 	cmd := t.Command(call.name)
 	if cmd == nil {
 		return nil, nil
