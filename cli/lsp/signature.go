@@ -51,7 +51,7 @@ func (s *Server) signatureHelp(_ context.Context, params json.RawMessage) (any, 
 		label += a.Syntax()
 		ps = append(ps, ParameterInformation{Label: [2]int{from, len(label)}})
 	}
-	active := activeParameter(cmd.Args(), arg, words)
+	active := activeParameter(cmd, arg, words)
 	if active < 0 {
 		// Out of range: no parameter is marked (what LSP clients do with
 		// an index past the parameters; -1 is not a uinteger).
@@ -70,15 +70,8 @@ func (s *Server) signatureHelp(_ context.Context, params json.RawMessage) (any, 
 // nearest literal word before (or at) the argument (SET k v EX |: EX
 // seconds); else the first argument after the positional ones when it
 // is not optional (DEL's repeated key).
-func activeParameter(gram []*commands.Arg, n int, words []string) int {
-	lead := 0
-	for lead < len(gram) {
-		a := gram[lead]
-		if a.Optional() || a.Multiple() || a.Token() != "" || a.Type() == commands.TypeOneOf || a.Type() == commands.TypeBlock {
-			break
-		}
-		lead++
-	}
+func activeParameter(cmd *commands.Command, n int, words []string) int {
+	gram, lead := cmd.Args(), cmd.Positional()
 	if n < lead {
 		return n
 	}

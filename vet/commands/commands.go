@@ -159,6 +159,21 @@ func (c *Command) Subcommand(name string) *Command {
 // Args is the argument grammar after the name (and the subcommand's).
 func (c *Command) Args() []*Arg { return slices.Clone(c.args) }
 
+// Positional is how many arguments lead the grammar as plain positional
+// values (required, single, without a token, neither a group nor a pure
+// token: SET's key and value); the arguments after them are read by
+// their tokens or repeat.
+func (c *Command) Positional() int {
+	n := 0
+	for _, a := range c.args {
+		if a.Optional() || a.Multiple() || a.token != "" || a.typ == TypeOneOf || a.typ == TypeBlock || a.typ == TypePureToken {
+			break
+		}
+		n++
+	}
+	return n
+}
+
 // ArgType is an argument's type in COMMAND DOCS.
 type ArgType string
 

@@ -140,3 +140,17 @@ func TestConcurrentLookup(t *testing.T) {
 		}
 	}
 }
+
+// TestPositional: the leading plain values of a grammar, the part the
+// linter checks by position and the language server marks by position.
+func TestPositional(t *testing.T) {
+	tb := commands.Default()
+	for name, want := range map[string]int{"set": 2, "incrby": 2, "del": 0, "get": 1, "zadd": 1} {
+		if got := tb.Command(name).Positional(); got != want {
+			t.Errorf("%s: Positional() = %d, want %d", name, got, want)
+		}
+	}
+	if got := tb.Command("client").Subcommand("setname").Positional(); got != 1 {
+		t.Errorf("client setname: %d", got)
+	}
+}

@@ -42,15 +42,11 @@ func (l *linter) grammar(c *commands.Command, args []ast.Expr, line int) {
 		return
 	}
 	gram := c.Args()
-	g, i := 0, 0
-	for ; g < len(gram) && i < len(args); g++ {
-		a := gram[g]
-		if a.Optional() || a.Multiple() || a.Token() != "" || !simpleType(a.Type()) {
-			break
-		}
-		l.value(c, a, args[i], line)
-		i++
+	g := min(c.Positional(), len(args))
+	for i := range g {
+		l.value(c, gram[i], args[i], line)
 	}
+	i := g
 	tokens := map[string]tokenOf{}
 	var names []string
 	add := func(a, oneof *commands.Arg) {
